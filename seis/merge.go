@@ -149,7 +149,7 @@ func mergeOne(k chanKey, traces []Trace, idx []int) Channel {
 			skip := int((-diff + period/2) / period)
 			ch.Gaps = append(ch.Gaps, Gap{LastBefore: last.End(), FirstAfter: t.Start, Length: t.Start.Sub(last.End()), Overlap: true})
 			if skip < len(t.Samples) {
-				last.Samples = append(last.Samples, t.Samples...)
+				last.Samples = append(last.Samples, t.Samples[skip:]...)
 			}
 		}
 	}
