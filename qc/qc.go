@@ -204,7 +204,9 @@ func channel(c *seis.Channel, o Options) ([]Flag, float64) {
 	return flags, rms
 }
 
-func secs(s float64) string { return time.Duration(s * float64(time.Second)).Round(time.Second).String() }
+func secs(s float64) string {
+	return time.Duration(s * float64(time.Second)).Round(time.Second).String()
+}
 
 // runs calls fn for every maximal run of equal consecutive samples of length ≥ 2.
 func runs(c *seis.Channel, fn func(v float64, n int)) {

@@ -110,7 +110,7 @@ func TestMergeDoesNotAliasInput(t *testing.T) {
 func TestSourceID(t *testing.T) {
 	for _, tc := range []struct {
 		in, want, fdsn string
-		bad        bool
+		bad            bool
 	}{
 		{in: "XX.TEST..BHZ", want: "XX.TEST..BHZ", fdsn: "FDSN:XX_TEST__B_H_Z"},
 		{in: "FDSN:IU_COLA_00_L_H_1", want: "IU.COLA.00.LH1", fdsn: "FDSN:IU_COLA_00_L_H_1"},
