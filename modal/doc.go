@@ -1,0 +1,11 @@
+// Package modal identifies a structure's modes from output-only (ambient)
+// vibration: natural frequencies, damping ratios and mode shapes.
+//
+// Methods and sources:
+//   - MAC: Allemang & Brown, "A correlation coefficient for modal vector
+//     analysis", IMAC 1982.
+//   - Hermitian eigen-decomposition of spectral matrices through the real
+//     symmetric embedding [[A, −B], [B, A]] (DESIGN §2.3).
+//
+// The package is deterministic and does no I/O.
+package modal
