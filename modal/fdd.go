@@ -188,6 +188,11 @@ func FDD(ctx context.Context, g *dsp.SpectralMatrix, opts FDDOptions) (*FDDResul
 		if !ok {
 			continue // no decaying correlation: not a structural mode
 		}
+		// Ambient vibration of buildings shows damping of a few per cent;
+		// a "mode" wider than 10 % is a hump of mixed modes or noise.
+		if z > 0.10 {
+			continue
+		}
 		m.FHz, m.Zeta = f, z
 		idx := make([]int, len(bl))
 		for q, b := range bl {

@@ -1,0 +1,511 @@
+package modal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/cmplx"
+	"slices"
+
+	"github.com/struna/struna/dsp"
+)
+
+// Method selects the identification method.
+type Method string
+
+// Methods. Auto runs both and merges them.
+const (
+	MethodFDD  Method = "fdd"
+	MethodSSI  Method = "ssi"
+	MethodAuto Method = "auto"
+)
+
+// Options for Identify. Everything not given is chosen from the data and
+// reported in Result.Provenance; nothing needs tuning.
+type Options struct {
+	FMin, FMax float64 // band of interest, Hz (0: chosen from the data)
+	Method     Method  // default auto
+	Preset     StabilizationPreset
+	Refs       []int // reference channels for SSI (default all)
+	// Segments is how many independent time segments the record is cut
+	// into for the uncertainty of f and ζ (default 4; 1 disables).
+	Segments int
+	// Progress, if set, is called with a fraction in [0, 1] as work advances.
+	Progress func(done float64)
+}
+
+// Provenance records every choice Identify made, for the report.
+type Provenance struct {
+	SampleRateHz    float64 `json:"sample_rate_hz"`
+	DecimatedToHz   float64 `json:"decimated_to_hz"`
+	Decimation      []int   `json:"decimation"`
+	FMinHz          float64 `json:"fmin_hz"`
+	FMaxHz          float64 `json:"fmax_hz"`
+	BandFromData    bool    `json:"band_from_data"`
+	FirstPeakHz     float64 `json:"first_peak_hz,omitempty"`
+	HighPassHz      float64 `json:"highpass_hz"`
+	DurationS       float64 `json:"duration_s"`
+	WelchSegment    int     `json:"welch_segment"`
+	WelchResolution float64 `json:"welch_resolution_hz"`
+	WelchAverages   int     `json:"welch_averages"`
+	BlockRows       int     `json:"ssi_block_rows"`
+	MaxOrder        int     `json:"ssi_max_order"`
+	Refs            []int   `json:"ssi_refs"`
+	Preset          string  `json:"stabilization_preset"`
+	Segments        int     `json:"uncertainty_segments"`
+	Method          string  `json:"method"`
+}
+
+// Result of an identification.
+type Result struct {
+	Modes      []Mode // structural modes, sorted by frequency
+	Harmonics  []Mode // peaks recognised as forced harmonics (machinery)
+	Provenance Provenance
+	SSI        *SSIResult // stabilization diagram (nil when SSI did not run)
+	Stable     [][]bool
+	FDD        *FDDResult // singular value spectra and peaks (nil when FDD did not run)
+	Notes      []string   // why modes may be missing, in plain words
+}
+
+// ErrNoData is returned for input that cannot be analysed at all.
+var ErrNoData = errors.New("no usable data")
+
+// Identify finds the modes of a structure from simultaneous ambient
+// records y (channels × samples, one sample rate fs). It removes mean and
+// trend, high-passes below the band, decimates to the band of interest,
+// runs SSI-cov with automated stabilization and clustering and/or
+// FDD/EFDD, recognises harmonics, merges the methods, and estimates the
+// spread of f and ζ over independent time segments.
+func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Result, error) {
+	if len(y) == 0 {
+		return nil, fmt.Errorf("%w: no channels", ErrNoData)
+	}
+	n := len(y[0])
+	for i := range y {
+		if len(y[i]) != n {
+			return nil, fmt.Errorf("channel %d has %d samples, channel 0 has %d: channels must be aligned", i, len(y[i]), n)
+		}
+		for t, v := range y[i] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("channel %d sample %d is %v", i, t, v)
+			}
+		}
+	}
+	if !(fs > 0) {
+		return nil, fmt.Errorf("sample rate %g Hz must be positive", fs)
+	}
+	if opts.Method == "" {
+		opts.Method = MethodAuto
+	}
+	if opts.Preset.Name == "" {
+		opts.Preset = Strict
+	}
+	if opts.Segments <= 0 {
+		opts.Segments = 4
+	}
+	progress := func(f float64) {
+		if opts.Progress != nil {
+			opts.Progress(f)
+		}
+	}
+	res := &Result{}
+	pv := &res.Provenance
+	pv.SampleRateHz, pv.DurationS, pv.Method, pv.Preset, pv.Segments = fs, float64(n)/fs, string(opts.Method), opts.Preset.Name, opts.Segments
+	if n < 64 {
+		return nil, fmt.Errorf("%w: %d samples are too few for any analysis", ErrNoData, n)
+	}
+
+	// Work on a detrended copy.
+	x := make([][]float64, len(y))
+	for i := range y {
+		x[i] = slices.Clone(y[i])
+		dsp.Detrend(x[i])
+		if allZero(x[i]) {
+			return nil, fmt.Errorf("%w: channel %d is constant", ErrNoData, i)
+		}
+	}
+
+	// Band of interest: from the caller, else from the data's first peak.
+	fmin, fmax := opts.FMin, opts.FMax
+	if fmax <= 0 || fmax > fs/2.5 {
+		if fmax > fs/2.5 {
+			res.Notes = append(res.Notes, fmt.Sprintf("fmax %g Hz lowered to %g Hz (anti-aliasing margin at %g Hz sampling)", fmax, fs/2.5, fs))
+		}
+		fmax = 0
+	}
+	if fmin <= 0 || fmax <= 0 {
+		f1, err := firstPeak(x, fs, fmin, fmax)
+		if err != nil {
+			return nil, err
+		}
+		if f1 <= 0 {
+			res.Notes = append(res.Notes, "no spectral peak stands out of the noise: the records hold no identifiable structural response")
+			return res, nil
+		}
+		pv.FirstPeakHz, pv.BandFromData = f1, true
+		if fmin <= 0 {
+			fmin = 0.5 * f1
+		}
+		if fmax <= 0 {
+			fmax = math.Min(6*f1, fs/2.5)
+		}
+	}
+	if fmin >= fmax {
+		return nil, fmt.Errorf("band %g–%g Hz is empty", fmin, fmax)
+	}
+	pv.FMinHz, pv.FMaxHz = fmin, fmax
+	progress(0.1)
+
+	// High-pass below the band and decimate down to it.
+	pv.HighPassHz = 0.5 * fmin
+	hp, err := dsp.Butterworth(4, dsp.Highpass(pv.HighPassHz), fs)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := dsp.DecimationPlan(fs, fmax)
+	if err != nil {
+		return nil, err
+	}
+	pv.Decimation = plan
+	fsd := fs
+	for _, q := range plan {
+		fsd /= float64(q)
+	}
+	pv.DecimatedToHz = fsd
+	for i := range x {
+		if x[i], err = hp.FiltFilt(nil, x[i]); err != nil {
+			return nil, err
+		}
+		for _, q := range plan {
+			if x[i], err = dsp.Decimate(x[i], q); err != nil {
+				return nil, err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	nd := len(x[0])
+	cycles := float64(nd) / fsd * fmin
+	if cycles < 50 {
+		return nil, fmt.Errorf("%w: %.0f s of data hold only %.0f cycles of %.3g Hz (at least 50, better 500, are needed)", ErrNoData, float64(n)/fs, cycles, fmin)
+	}
+	progress(0.2)
+
+	var ssiModes, fddModes []Mode
+	if opts.Method != MethodFDD {
+		ssiModes, err = runSSI(ctx, x, fsd, fmin, fmax, opts, res)
+		if err != nil {
+			return nil, err
+		}
+	}
+	progress(0.6)
+	if opts.Method != MethodSSI {
+		fddModes, err = runFDD(ctx, x, fsd, fmin, fmax, res)
+		if err != nil {
+			return nil, err
+		}
+	}
+	progress(0.7)
+
+	var modes []Mode
+	switch opts.Method {
+	case MethodSSI:
+		modes = ssiModes
+	case MethodFDD:
+		modes = fddModes
+	default:
+		modes = consensus(ssiModes, fddModes)
+	}
+
+	// Harmonics out; uncertainty over segments for the rest.
+	for _, m := range modes {
+		if isHarmonic(x, fsd, m) {
+			m.Harmonic = true
+			res.Harmonics = append(res.Harmonics, m)
+			continue
+		}
+		res.Modes = append(res.Modes, m)
+	}
+	if opts.Segments > 1 && opts.Method != MethodFDD {
+		segmentSpread(ctx, x, fsd, fmin, fmax, opts, res)
+	}
+	if len(res.Modes) == 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("no structural mode found between %.3g and %.3g Hz", fmin, fmax))
+	}
+	progress(1)
+	return res, nil
+}
+
+func allZero(x []float64) bool {
+	for _, v := range x {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// firstPeak estimates the building's first frequency from a coarse FDD:
+// the lowest prominent, rank-one peak of the first singular value between
+// lo (default 0.1 Hz) and hi (default fs/2.5, at most 50 Hz).
+func firstPeak(x [][]float64, fs, lo, hi float64) (float64, error) {
+	if lo <= 0 {
+		lo = 0.1
+	}
+	if hi <= 0 {
+		hi = math.Min(fs/2.5, 50)
+	}
+	n := len(x[0])
+	// Resolution: 1/200 of the lowest frequency searched, bounded by 16 averages.
+	seg := pow2Floor(min(int(200*fs/lo), n/8))
+	seg = max(seg, 64)
+	if seg > n {
+		return 0, fmt.Errorf("%w: %d samples are too few for a spectrum", ErrNoData, n)
+	}
+	g, err := dsp.CrossSpectra(x, fs, dsp.WelchOptions{SegmentLen: seg})
+	if err != nil {
+		return 0, err
+	}
+	r, err := FDD(context.Background(), g, FDDOptions{FMin: lo, FMax: hi, MinProminence: 6})
+	if err != nil || len(r.Peaks) == 0 {
+		return 0, nil
+	}
+	// The first peak that carries real energy: at least 1 % of the
+	// strongest, so that a faint ripple at the band's low end is not taken.
+	strongest := 0.0
+	for _, p := range r.Peaks {
+		strongest = math.Max(strongest, peakPower(r, p.FHz))
+	}
+	for _, p := range r.Peaks {
+		if peakPower(r, p.FHz) >= 0.01*strongest {
+			return p.FHz, nil
+		}
+	}
+	return r.Peaks[0].FHz, nil
+}
+
+func peakPower(r *FDDResult, f float64) float64 {
+	k, _ := slices.BinarySearch(r.Freqs, f)
+	k = min(k, len(r.Freqs)-1)
+	return r.SV[0][k]
+}
+
+func pow2Floor(v int) int {
+	p := 1
+	for p*2 <= v {
+		p *= 2
+	}
+	return p
+}
+
+// ssiSetup chooses block rows and the largest model order from the data:
+// the Hankel's 2i−1 lags should span about two periods of the lowest
+// frequency of interest, and the order must leave room for every mode in
+// the band (two states each) plus noise modes.
+func ssiSetup(nch, nref int, fsd, fmin float64) (blockRows, maxOrder int) {
+	blockRows = int(math.Ceil(fsd / fmin))
+	maxOrder = 80
+	// Enough rows for the order: (i−1)·n ≥ maxOrder and i·r ≥ maxOrder.
+	need := max(maxOrder/nch+1, (maxOrder+nref-1)/nref)
+	blockRows = min(max(blockRows, need, 10), 200)
+	maxOrder = min(maxOrder, (blockRows-1)*nch, blockRows*nref)
+	maxOrder -= maxOrder % 2
+	return blockRows, maxOrder
+}
+
+func runSSI(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts Options, res *Result) ([]Mode, error) {
+	ssi, stable, err := ssiPoles(ctx, x, fsd, fmin, opts, &res.Provenance)
+	if err != nil {
+		return nil, err
+	}
+	res.SSI, res.Stable = ssi, stable
+	return clusterBand(ssi, stable, fmin, fmax), nil
+}
+
+func ssiPoles(ctx context.Context, x [][]float64, fsd, fmin float64, opts Options, pv *Provenance) (*SSIResult, [][]bool, error) {
+	nch := len(x)
+	refs := opts.Refs
+	if len(refs) == 0 {
+		refs = make([]int, nch)
+		for i := range refs {
+			refs[i] = i
+		}
+	}
+	for _, r := range refs {
+		if r < 0 || r >= nch {
+			return nil, nil, fmt.Errorf("reference channel %d out of range 0..%d", r, nch-1)
+		}
+	}
+	br, mo := ssiSetup(nch, len(refs), fsd, fmin)
+	if 2*br >= len(x[0]) {
+		return nil, nil, fmt.Errorf("%w: %d samples after decimation are too few for %d block rows", ErrNoData, len(x[0]), br)
+	}
+	if pv != nil {
+		pv.BlockRows, pv.MaxOrder, pv.Refs = br, mo, refs
+	}
+	c, err := dsp.Correlations(x, 2*br, dsp.CorrelationOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	buf := make([]float64, nch*len(refs))
+	corr := func(k int) []float64 {
+		lag := c.Lag(k)
+		for i := range nch {
+			for q, r := range refs {
+				buf[i*len(refs)+q] = lag[i*nch+r]
+			}
+		}
+		return buf
+	}
+	ssi, err := SSICov(ctx, corr, nch, len(refs), SSIOptions{BlockRows: br, MaxOrder: mo, Dt: 1 / fsd})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ssi, opts.Preset.Stable(ssi.Poles), nil
+}
+
+func clusterBand(ssi *SSIResult, stable [][]bool, fmin, fmax float64) []Mode {
+	var out []Mode
+	for _, m := range Cluster(ssi.Poles, stable, ClusterOptions{}) {
+		if m.FHz >= fmin && m.FHz <= fmax {
+			m.Methods = []string{"ssi"}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func runFDD(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, res *Result) ([]Mode, error) {
+	n := len(x[0])
+	// Resolution fine enough for the half-power band of a lightly damped
+	// (1 %) lowest mode to span several lines, but at least 15 segments
+	// (with half overlap) so that peaks stand out of the estimate's ripple.
+	seg := pow2Floor(min(int(200*fsd/fmin), n/8))
+	seg = max(seg, 64)
+	g, err := dsp.CrossSpectra(x, fsd, dsp.WelchOptions{SegmentLen: seg})
+	if err != nil {
+		return nil, err
+	}
+	res.Provenance.WelchSegment, res.Provenance.WelchResolution, res.Provenance.WelchAverages = seg, fsd/float64(seg), g.Segments
+	r, err := FDD(ctx, g, FDDOptions{FMin: fmin, FMax: fmax})
+	if err != nil {
+		return nil, err
+	}
+	res.FDD = r
+	return r.Peaks, nil
+}
+
+// consensus merges SSI modes (frequency, damping and shape taken from
+// SSI, the more accurate estimator for damping) with FDD peaks found at
+// the same frequency (within 3 %) and shape (MAC ≥ 0.9). An FDD peak SSI
+// did not find is kept only when it is strongly rank-one; SSI modes are
+// kept on their own (their clusters already had to persist over orders).
+func consensus(ssi, fdd []Mode) []Mode {
+	used := make([]bool, len(fdd))
+	out := make([]Mode, 0, len(ssi))
+	for _, m := range ssi {
+		for j, p := range fdd {
+			if !used[j] && math.Abs(p.FHz-m.FHz)/m.FHz < 0.03 && MAC(p.Shape, m.Shape) >= 0.9 {
+				used[j] = true
+				m.Methods = append(m.Methods, p.Methods...)
+				break
+			}
+		}
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b Mode) int { return cmpFloat(a.FHz, b.FHz) })
+	return out
+}
+
+// isHarmonic recognises a forced sinusoid (rotating machinery): narrow-band
+// filtered around the peak, a harmonic has the bimodal amplitude
+// distribution of a sine (kurtosis 1.5) while a resonance driven by broadband
+// noise stays Gaussian (kurtosis 3) (Brincker, Andersen & Møller, "An
+// indicator for separation of structural and harmonic modes in output-only
+// modal testing", IMAC 2000). A pole with almost no damping is a further
+// sign.
+func isHarmonic(x [][]float64, fs float64, m Mode) bool {
+	ch := 0
+	for i, c := range m.Shape {
+		if cmplx.Abs(c) > cmplx.Abs(m.Shape[ch]) {
+			ch = i
+		}
+	}
+	if ch >= len(x) {
+		return false
+	}
+	bw := math.Max(0.01*m.FHz, 2*m.Zeta*m.FHz)
+	lo, hi := m.FHz-bw, m.FHz+bw
+	if lo <= 0 || hi >= fs/2 {
+		return false
+	}
+	bp, err := dsp.Butterworth(2, dsp.Bandpass(lo, hi), fs)
+	if err != nil {
+		return false
+	}
+	y, err := bp.FiltFilt(nil, x[ch])
+	if err != nil {
+		return false
+	}
+	k := kurtosis(y[len(y)/20 : len(y)-len(y)/20])
+	return k < 2.0 || (m.Zeta < 0.002 && k < 2.6)
+}
+
+func kurtosis(x []float64) float64 {
+	var m float64
+	for _, v := range x {
+		m += v
+	}
+	m /= float64(len(x))
+	var m2, m4 float64
+	for _, v := range x {
+		d := (v - m) * (v - m)
+		m2 += d
+		m4 += d * d
+	}
+	m2 /= float64(len(x))
+	m4 /= float64(len(x))
+	if m2 == 0 {
+		return 0
+	}
+	return m4 / (m2 * m2)
+}
+
+// segmentSpread cuts the record into independent segments, identifies each
+// by SSI, and sets each mode's FStdHz and ZetaStd to the larger of the
+// cluster spread and the standard error implied by the segment scatter
+// (scatter/√K: the full record averages K segments' worth of data).
+func segmentSpread(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts Options, res *Result) {
+	k := opts.Segments
+	n := len(x[0]) / k
+	if float64(n)/fsd*fmin < 50 {
+		res.Notes = append(res.Notes, "record too short to split for uncertainty; spreads are from clustering only")
+		return
+	}
+	fsegs := make([][]float64, len(res.Modes))
+	zsegs := make([][]float64, len(res.Modes))
+	for s := range k {
+		seg := make([][]float64, len(x))
+		for i := range x {
+			seg[i] = x[i][s*n : (s+1)*n]
+		}
+		ssi, stable, err := ssiPoles(ctx, seg, fsd, fmin, opts, nil)
+		if err != nil {
+			return
+		}
+		found := clusterBand(ssi, stable, fmin, fmax)
+		for _, mt := range Track(res.Modes, found, TrackOptions{MinMAC: 0.9, MaxDF: 0.05}) {
+			fsegs[mt.Ref] = append(fsegs[mt.Ref], found[mt.Cur].FHz)
+			zsegs[mt.Ref] = append(zsegs[mt.Ref], found[mt.Cur].Zeta)
+		}
+	}
+	for i := range res.Modes {
+		if len(fsegs[i]) >= 2 {
+			se := math.Sqrt(float64(len(fsegs[i])))
+			res.Modes[i].FStdHz = math.Max(res.Modes[i].FStdHz, std(fsegs[i])/se)
+			res.Modes[i].ZetaStd = math.Max(res.Modes[i].ZetaStd, std(zsegs[i])/se)
+		}
+	}
+}

@@ -1,0 +1,85 @@
+package modal
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestIdentifyExactSystem(t *testing.T) {
+	fs := []float64{1.2, 3.4, 5.9}
+	zs := []float64{0.02, 0.015, 0.03}
+	const rate = 100.0
+	sys := newExactSystem(t, fs, zs, 6, 1/rate, 3)
+	y := sys.simulate(8, int(rate*1200), 0.05)
+	for _, method := range []Method{MethodAuto, MethodSSI, MethodFDD} {
+		t.Run(string(method), func(t *testing.T) {
+			res, err := Identify(context.Background(), y, rate, Options{Method: method})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("provenance %+v notes %v", res.Provenance, res.Notes)
+			for _, m := range res.Modes {
+				t.Logf("mode %.4f Hz ± %.4f ζ %.4f ± %.4f %v", m.FHz, m.FStdHz, m.Zeta, m.ZetaStd, m.Methods)
+			}
+			if len(res.Modes) != len(fs) {
+				t.Fatalf("found %d modes, want %d", len(res.Modes), len(fs))
+			}
+			for i, m := range res.Modes {
+				tm := sys.modes[i]
+				if e := math.Abs(m.FHz-tm.FHz) / tm.FHz; e > 0.005 {
+					t.Errorf("mode %d f error %.2f %%", i, 100*e)
+				}
+				if e := math.Abs(m.Zeta-tm.Zeta) / tm.Zeta; e > 0.3 {
+					t.Errorf("mode %d ζ error %.0f %%", i, 100*e)
+				}
+				if mac := MAC(m.Shape, tm.Shape); mac < 0.95 {
+					t.Errorf("mode %d MAC %.3f", i, mac)
+				}
+			}
+		})
+	}
+}
+
+func TestIdentifyNoData(t *testing.T) {
+	ctx := context.Background()
+	if _, err := Identify(ctx, nil, 100, Options{}); !errors.Is(err, ErrNoData) {
+		t.Errorf("no channels: %v", err)
+	}
+	flat := [][]float64{make([]float64, 10000)}
+	if _, err := Identify(ctx, flat, 100, Options{}); !errors.Is(err, ErrNoData) {
+		t.Errorf("constant channel: %v", err)
+	}
+	short := [][]float64{make([]float64, 30)}
+	if _, err := Identify(ctx, short, 100, Options{}); !errors.Is(err, ErrNoData) {
+		t.Errorf("30 samples: %v", err)
+	}
+	if _, err := Identify(ctx, [][]float64{make([]float64, 100), make([]float64, 99)}, 100, Options{}); err == nil {
+		t.Error("unaligned channels accepted")
+	}
+}
+
+func TestIdentifyWhiteNoiseFindsNothing(t *testing.T) {
+	// Independent white noise on every channel: no structure, so no mode
+	// may be reported (a crew must never be shown a mode that is not there).
+	r := rand.New(rand.NewPCG(12, 13))
+	y := make([][]float64, 4)
+	for i := range y {
+		y[i] = make([]float64, 100*600)
+		for k := range y[i] {
+			y[i][k] = r.NormFloat64()
+		}
+	}
+	res, err := Identify(context.Background(), y, 100, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range res.Modes {
+		t.Errorf("spurious mode %.3f Hz ζ %.4f %v", m.FHz, m.Zeta, m.Methods)
+	}
+	if len(res.Notes) == 0 {
+		t.Error("no note says why nothing was found")
+	}
+}
