@@ -26,6 +26,8 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Now            func() time.Time
 	Log            *slog.Logger
+
+	ctx context.Context
 }
 
 func (e *Env) defaults() {
@@ -54,6 +56,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // Main runs the CLI with args and returns the exit code.
 func Main(ctx context.Context, args []string, env Env) int {
 	env.defaults()
+	env.ctx = ctx
 	root := newRoot(&env)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
@@ -111,4 +114,12 @@ func newVersion(env *Env) *cobra.Command {
 			return err
 		},
 	}
+}
+
+// contextOf returns the context of the running command.
+func contextOf(env *Env) context.Context {
+	if env.ctx != nil {
+		return env.ctx
+	}
+	return context.Background()
 }
