@@ -13,7 +13,7 @@ func TestAlign(t *testing.T) {
 	c := SourceID{"XX", "C", "", "HNZ"}
 	chans := Merge([]Trace{
 		{ID: a, SampleRate: 100, Start: t0, Samples: ramp(0, 1000)},
-		{ID: b, SampleRate: 100, Start: t0.Add(50 * ms), Samples: ramp(5000, 900)},     // starts 5 samples later
+		{ID: b, SampleRate: 100, Start: t0.Add(50 * ms), Samples: ramp(5000, 900)},       // starts 5 samples later
 		{ID: c, SampleRate: 100, Start: t0.Add(-23*ms + 2*ms), Samples: ramp(100, 2000)}, // off-grid by 1 ms
 	})
 	al, err := Align(chans)
