@@ -97,7 +97,7 @@ Exit codes: 0 success, 1 bad data, 2 bad usage.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newInspect(env), newSimulate(env), newVersion(env))
+	root.AddCommand(newInspect(env), newModal(env), newSimulate(env), newVersion(env))
 	return root
 }
 
