@@ -264,12 +264,19 @@ func flatRuns(c *seis.Channel, lo, hi float64, o Options) *Flag {
 // SpikeZ while the samples two steps away are below half of it, so that a
 // genuine transient (many samples) is not called a spike.
 func spikes(c *seis.Channel, o Options) *Flag {
+	// The robust scale is estimated from an evenly strided subsample of at
+	// most maxRobust values: median and MAD need no more to be accurate,
+	// and sorting every sample of a long record would dominate QC's cost.
+	const maxRobust = 1 << 15
+	stride := max(1, c.Samples()/maxRobust)
 	var all []float64
+	k := 0
 	for _, s := range c.Segments {
 		for _, v := range s.Samples {
-			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			if k%stride == 0 && !math.IsNaN(v) && !math.IsInf(v, 0) {
 				all = append(all, v)
 			}
+			k++
 		}
 	}
 	if len(all) < 5 {
