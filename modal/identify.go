@@ -148,7 +148,7 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 			fmin = 0.5 * f1
 		}
 		if fmax <= 0 {
-			fmax = math.Min(6*f1, fs/2.5)
+			fmax = math.Min(10*f1, fs/2.5)
 		}
 	}
 	if fmin >= fmax {
@@ -301,11 +301,14 @@ func pow2Floor(v int) int {
 }
 
 // ssiSetup chooses block rows and the largest model order from the data:
-// the Hankel's 2i−1 lags should span about two periods of the lowest
-// frequency of interest, and the order must leave room for every mode in
-// the band (two states each) plus noise modes.
+// the Hankel's 2i−1 lags should span about two periods of the first mode
+// (fmin is half of it by default), so i·Δt is one period. Longer lags add
+// estimation noise of the correlations and, on the KOMA shear frame, bias
+// damping low; shorter ones lose the lowest mode's resolution. The order
+// must leave room for every mode in the band (two states each) plus noise
+// modes.
 func ssiSetup(nch, nref int, fsd, fmin float64) (blockRows, maxOrder int) {
-	blockRows = int(math.Ceil(fsd / fmin))
+	blockRows = int(math.Ceil(0.5 * fsd / fmin))
 	maxOrder = 80
 	// Enough rows for the order: (i−1)·n ≥ maxOrder and i·r ≥ maxOrder.
 	need := max(maxOrder/nch+1, (maxOrder+nref-1)/nref)

@@ -29,7 +29,14 @@ func TestIdentifyExactSystem(t *testing.T) {
 			}
 			for i, m := range res.Modes {
 				tm := sys.modes[i]
-				if e := math.Abs(m.FHz-tm.FHz) / tm.FHz; e > 0.005 {
+				// FDD alone reads frequency from the EFDD zero crossings of
+				// a Welch spectrum with ~0.7 % resolution at the first mode;
+				// SSI (and so auto) must do much better.
+				tol := 0.002
+				if method == MethodFDD {
+					tol = 0.01
+				}
+				if e := math.Abs(m.FHz-tm.FHz) / tm.FHz; e > tol {
 					t.Errorf("mode %d f error %.2f %%", i, 100*e)
 				}
 				if e := math.Abs(m.Zeta-tm.Zeta) / tm.Zeta; e > 0.3 {
