@@ -73,39 +73,12 @@ func FDD(ctx context.Context, g *dsp.SpectralMatrix, opts FDDOptions) (*FDDResul
 		opts.FMax = g.Freqs[len(g.Freqs)-1]
 	}
 	n := g.N
-	nsv := min(n, 3)
-	// Lines in band (with two extra on each side for peak tests).
-	var lines []int
-	for k, f := range g.Freqs {
-		if f >= opts.FMin && f <= opts.FMax && k > 0 {
-			lines = append(lines, k)
-		}
+	freqs, lines, sv, vecs, err := singularSpectra(ctx, g, opts.FMin, opts.FMax, min(n, 3))
+	if err != nil {
+		return nil, err
 	}
-	if len(lines) < 5 {
-		return nil, fmt.Errorf("modal: FDD band %g–%g Hz holds %d spectral lines; need at least 5", opts.FMin, opts.FMax, len(lines))
-	}
-	res := &FDDResult{SV: make([][]float64, nsv)}
-	vecs := make([][][]complex128, nsv) // vecs[j][i]: j-th singular vector at lines[i]
-	for j := range nsv {
-		res.SV[j] = make([]float64, len(lines))
-		vecs[j] = make([][]complex128, len(lines))
-	}
-	var he HermitianEigen
-	for i, k := range lines {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := he.Factorize(n, g.Line(k)); err != nil {
-			return nil, fmt.Errorf("modal: FDD at %.4g Hz: %w", g.Freqs[k], err)
-		}
-		res.Freqs = append(res.Freqs, g.Freqs[k])
-		for j := range nsv {
-			res.SV[j][i] = math.Max(he.Values()[j], 0)
-			vecs[j][i] = slices.Clone(he.Vector(j))
-		}
-	}
+	nsv := len(sv)
+	res := &FDDResult{Freqs: freqs, SV: sv}
 
 	coherent := func(j, i int) bool {
 		lo, hi := max(i-2, 0), min(i+2, len(lines)-1)
@@ -212,6 +185,43 @@ func FDD(ctx context.Context, g *dsp.SpectralMatrix, opts FDDOptions) (*FDDResul
 	}
 	res.Peaks, res.Bells = pk, bl
 	return res, nil
+}
+
+// singularSpectra decomposes every line of g between fmin and fmax: the
+// nsv largest singular values (eigenvalues: G is Hermitian and positive
+// semi-definite) and their vectors, per line.
+func singularSpectra(ctx context.Context, g *dsp.SpectralMatrix, fmin, fmax float64, nsv int) (freqs []float64, lines []int, sv [][]float64, vecs [][][]complex128, err error) {
+	for k, f := range g.Freqs {
+		if f >= fmin && f <= fmax && k > 0 {
+			lines = append(lines, k)
+		}
+	}
+	if len(lines) < 5 {
+		return nil, nil, nil, nil, fmt.Errorf("modal: FDD band %g–%g Hz holds %d spectral lines; need at least 5", fmin, fmax, len(lines))
+	}
+	sv = make([][]float64, nsv)
+	vecs = make([][][]complex128, nsv) // vecs[j][i]: j-th singular vector at lines[i]
+	for j := range nsv {
+		sv[j] = make([]float64, len(lines))
+		vecs[j] = make([][]complex128, len(lines))
+	}
+	var he HermitianEigen
+	for i, k := range lines {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, nil, nil, err
+			}
+		}
+		if err := he.Factorize(g.N, g.Line(k)); err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("modal: FDD at %.4g Hz: %w", g.Freqs[k], err)
+		}
+		freqs = append(freqs, g.Freqs[k])
+		for j := range nsv {
+			sv[j][i] = math.Max(he.Values()[j], 0)
+			vecs[j][i] = slices.Clone(he.Vector(j))
+		}
+	}
+	return freqs, lines, sv, vecs, nil
 }
 
 // prominentPeaks returns local maxima of s whose topographic prominence in
