@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/cmplx"
 	"slices"
+	"sync"
 
 	"github.com/struna/struna/dsp"
 )
@@ -247,49 +248,131 @@ func allZero(x []float64) bool {
 	return true
 }
 
-// firstPeak estimates the building's first frequency from a coarse FDD:
-// the lowest prominent, rank-one peak of the first singular value between
-// lo (default 0.1 Hz) and hi (default fs/2.5, at most 50 Hz).
+// firstPeak estimates the building's first frequency: the lowest
+// prominent peak of the summed, variance-normalised auto-spectra between
+// lo (default 0.1 Hz, a period of 10 s: beyond any tower) and hi
+// (default fs/2.5, at most 20 Hz: no building's first mode lies
+// higher). Only the band of interest is set from
+// it, so a resolution of about a twentieth of the frequency suffices, and
+// auto-spectra alone (no cross terms, no decomposition) keep it cheap.
+// Closely spaced x and y modes, which defeat FDD's mode tests, still make
+// one peak here. Two passes keep the FFTs short: a copy decimated to
+// about 2.5·hi with 0.02 Hz resolution for peaks above 2 Hz, and one
+// decimated further to about 6 Hz with lo/20 resolution for the peaks
+// below.
 func firstPeak(x [][]float64, fs, lo, hi float64) (float64, error) {
 	if lo <= 0 {
 		lo = 0.1
 	}
 	if hi <= 0 {
-		hi = math.Min(fs/2.5, 50)
+		hi = math.Min(fs/2.5, 20)
 	}
+	const split = 2.0
 	n := len(x[0])
-	// Resolution: 1/200 of the lowest frequency searched, bounded by 16 averages.
-	seg := pow2Floor(min(int(200*fs/lo), n/8))
-	seg = max(seg, 64)
-	if seg > n {
-		return 0, fmt.Errorf("%w: %d samples are too few for a spectrum", ErrNoData, n)
+	type peak struct{ f, p float64 }
+	var cands []peak
+	// Channel variances normalise both passes alike (density is preserved
+	// by decimation inside the pass band).
+	vars := make([]float64, len(x))
+	for i, ch := range x {
+		for _, v := range ch {
+			vars[i] += v * v
+		}
+		vars[i] /= float64(len(ch))
 	}
-	g, err := dsp.CrossSpectra(x, fs, dsp.WelchOptions{SegmentLen: seg})
+	search := func(y [][]float64, rate, flo, fhi float64, seg int) error {
+		if seg > len(y[0]) || seg < 64 {
+			return nil
+		}
+		var sum, freqs []float64
+		for i, ch := range y {
+			if vars[i] == 0 {
+				continue
+			}
+			g, err := dsp.CrossSpectra([][]float64{ch}, rate, dsp.WelchOptions{SegmentLen: seg})
+			if err != nil {
+				return err
+			}
+			p := g.PSD(0)
+			if sum == nil {
+				sum, freqs = make([]float64, len(p)), g.Freqs
+			}
+			for k, v := range p {
+				sum[k] += v / vars[i]
+			}
+		}
+		k0, k1 := 1, len(freqs)
+		for k, f := range freqs {
+			if f < flo {
+				k0 = k + 1
+			}
+			if f > fhi {
+				k1 = k
+				break
+			}
+		}
+		if k1-k0 < 5 {
+			return nil
+		}
+		band := sum[k0:k1]
+		// A 6 dB prominence on the smoothed curve is far beyond the ripple
+		// of a Welch estimate with eight or more averages.
+		for _, i := range prominentPeaks(band, 6) {
+			cands = append(cands, peak{freqs[k0+i], band[i]})
+		}
+		return nil
+	}
+	decimate := func(y [][]float64, rate, fmax float64) ([][]float64, float64, error) {
+		plan, err := dsp.DecimationPlan(rate, fmax)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, q := range plan {
+			next := make([][]float64, len(y))
+			for i := range y {
+				if next[i], err = dsp.Decimate(y[i], q); err != nil {
+					return nil, 0, err
+				}
+			}
+			y, rate = next, rate/float64(q)
+		}
+		return y, rate, nil
+	}
+	y, rate, err := decimate(x, fs, hi)
 	if err != nil {
 		return 0, err
 	}
-	// Only the frequency of the first resonance is wanted here, so the
-	// mode tests of FDD (rank one, SDOF bell, clean EFDD decay) are not
-	// applied: closely spaced x and y modes share one peak that fails
-	// them. A 6 dB prominence on the smoothed first singular value is far
-	// beyond the ripple of a Welch estimate with this many averages.
-	freqs, _, sv, _, err := singularSpectra(context.Background(), g, lo, hi, 1)
-	if err != nil {
-		return 0, nil
-	}
-	peaks := prominentPeaks(sv[0], 6)
-	strongest := 0.0
-	for _, i := range peaks {
-		strongest = math.Max(strongest, sv[0][i])
-	}
-	// The first peak that carries real energy: at least 1 % of the
-	// strongest, so that a faint ripple at the band's low end is not taken.
-	for _, i := range peaks {
-		if sv[0][i] >= 0.01*strongest {
-			return freqs[i], nil
+	if hi > split {
+		seg := pow2Floor(min(int(50*rate), n/8)) // 0.02 Hz: a 1 %-damped mode at 2 Hz spans two lines
+		if err := search(y, rate, math.Max(lo, split), hi, seg); err != nil {
+			return 0, err
 		}
 	}
-	return 0, nil
+	if lo < split {
+		if y, rate, err = decimate(y, rate, 1.2*split); err != nil {
+			return 0, err
+		}
+		seg := pow2Floor(min(int(20*rate/lo), len(y[0])/8))
+		if err := search(y, rate, lo, math.Min(1.2*split, hi), seg); err != nil {
+			return 0, err
+		}
+	}
+	if len(cands) == 0 {
+		return 0, nil
+	}
+	strongest := 0.0
+	for _, c := range cands {
+		strongest = math.Max(strongest, c.p)
+	}
+	// The lowest peak that carries real energy: at least 1 % of the
+	// strongest, so that a faint ripple at the band's low end is not taken.
+	best := math.Inf(1)
+	for _, c := range cands {
+		if c.p >= 0.01*strongest && c.f < best {
+			best = c.f
+		}
+	}
+	return best, nil
 }
 
 func pow2Floor(v int) int {
@@ -319,7 +402,7 @@ func ssiSetup(nch, nref int, fsd, fmin float64) (blockRows, maxOrder int) {
 }
 
 func runSSI(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts Options, res *Result) ([]Mode, error) {
-	ssi, stable, err := ssiPoles(ctx, x, fsd, fmin, opts, &res.Provenance)
+	ssi, stable, err := ssiPoles(ctx, x, fsd, fmin, opts, &res.Provenance, 2)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +410,11 @@ func runSSI(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts Op
 	return clusterBand(ssi, stable, fmin, fmax), nil
 }
 
-func ssiPoles(ctx context.Context, x [][]float64, fsd, fmin float64, opts Options, pv *Provenance) (*SSIResult, [][]bool, error) {
+// ssiPoles runs SSI-cov with the data-driven setup. orderStep 2 visits
+// every model order; the segment runs of the uncertainty estimate use 4,
+// halving the eigen-decompositions, since they only re-measure modes
+// already found.
+func ssiPoles(ctx context.Context, x [][]float64, fsd, fmin float64, opts Options, pv *Provenance, orderStep int) (*SSIResult, [][]bool, error) {
 	nch := len(x)
 	refs := opts.Refs
 	if len(refs) == 0 {
@@ -362,7 +449,7 @@ func ssiPoles(ctx context.Context, x [][]float64, fsd, fmin float64, opts Option
 		}
 		return buf
 	}
-	ssi, err := SSICov(ctx, corr, nch, len(refs), SSIOptions{BlockRows: br, MaxOrder: mo, Dt: 1 / fsd})
+	ssi, err := SSICov(ctx, corr, nch, len(refs), SSIOptions{BlockRows: br, MaxOrder: mo, Dt: 1 / fsd, OrderStep: orderStep})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -489,19 +576,29 @@ func segmentSpread(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, 
 	}
 	fsegs := make([][]float64, len(res.Modes))
 	zsegs := make([][]float64, len(res.Modes))
+	// Segments are independent: identify them concurrently, then collect
+	// in segment order so the result does not depend on scheduling.
+	found := make([][]Mode, k)
+	var wg sync.WaitGroup
 	for s := range k {
-		seg := make([][]float64, len(x))
-		for i := range x {
-			seg[i] = x[i][s*n : (s+1)*n]
-		}
-		ssi, stable, err := ssiPoles(ctx, seg, fsd, fmin, opts, nil)
-		if err != nil {
-			return
-		}
-		found := clusterBand(ssi, stable, fmin, fmax)
-		for _, mt := range Track(res.Modes, found, TrackOptions{MinMAC: 0.9, MaxDF: 0.05}) {
-			fsegs[mt.Ref] = append(fsegs[mt.Ref], found[mt.Cur].FHz)
-			zsegs[mt.Ref] = append(zsegs[mt.Ref], found[mt.Cur].Zeta)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seg := make([][]float64, len(x))
+			for i := range x {
+				seg[i] = x[i][s*n : (s+1)*n]
+			}
+			ssi, stable, err := ssiPoles(ctx, seg, fsd, fmin, opts, nil, 4)
+			if err == nil {
+				found[s] = clusterBand(ssi, stable, fmin, fmax)
+			}
+		}()
+	}
+	wg.Wait()
+	for s := range k {
+		for _, mt := range Track(res.Modes, found[s], TrackOptions{MinMAC: 0.9, MaxDF: 0.05}) {
+			fsegs[mt.Ref] = append(fsegs[mt.Ref], found[s][mt.Cur].FHz)
+			zsegs[mt.Ref] = append(zsegs[mt.Ref], found[s][mt.Cur].Zeta)
 		}
 	}
 	for i := range res.Modes {

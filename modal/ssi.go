@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -103,44 +105,71 @@ func SSICov(ctx context.Context, corr func(k int) []float64, n, r int, opts SSIO
 	down := mat.DenseCopyOf(obs.Slice(n, i*n, 0, maxOrd))   // O↓
 	rr, s := qrShift(up, down)
 	res := &SSIResult{SingularValues: sv}
-	var eig mat.Eigen
 	for ord := opts.MinOrder; ord <= maxOrd; ord += opts.OrderStep {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		a := solveUpper(rr, s, ord)
-		if !eig.Factorize(a, mat.EigenRight) {
-			res.Orders = append(res.Orders, ord)
-			res.Poles = append(res.Poles, nil)
-			continue
-		}
-		vals := eig.Values(nil)
-		var vecs mat.CDense
-		eig.VectorsTo(&vecs)
-		var poles []Pole
-		for k, lam := range vals {
-			if imag(lam) <= 0 { // keep one of each conjugate pair; real poles are not modes
-				continue
-			}
-			sc := cmplx.Log(lam) / complex(opts.Dt, 0)
-			wn := cmplx.Abs(sc)
-			p := Pole{Order: ord, FHz: wn / (2 * math.Pi), Zeta: -real(sc) / wn}
-			p.Shape = make([]complex128, n)
-			for ch := range n {
-				var v complex128
-				for c := range ord {
-					v += complex(obs.At(ch, c), 0) * vecs.At(c, k)
-				}
-				p.Shape[ch] = v
-			}
-			NormalizeShape(p.Shape)
-			p.MPC, p.MPD = MPC(p.Shape), MPD(p.Shape)
-			poles = append(poles, p)
-		}
 		res.Orders = append(res.Orders, ord)
-		res.Poles = append(res.Poles, poles)
+	}
+	res.Poles = make([][]Pole, len(res.Orders))
+	// Orders are independent once R and S are known: spread them over the
+	// cores, largest first so the slowest start early. Each result goes to
+	// its own slot, so the outcome does not depend on scheduling.
+	work := make(chan int, len(res.Orders))
+	for k := len(res.Orders) - 1; k >= 0; k-- {
+		work <- k
+	}
+	close(work)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(res.Orders)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var eig mat.Eigen
+			for k := range work {
+				if ctx.Err() != nil {
+					return
+				}
+				res.Poles[k] = orderPoles(&eig, rr, s, obs, res.Orders[k], n, opts.Dt)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return res, nil
+}
+
+// orderPoles returns the poles of model order ord: eigenvalues of A_ord
+// mapped to continuous time, one per complex-conjugate pair, with shapes
+// C_ord ψ. A failed eigen-decomposition gives no poles for that order.
+func orderPoles(eig *mat.Eigen, rr, s, obs *mat.Dense, ord, n int, dt float64) []Pole {
+	a := solveUpper(rr, s, ord)
+	if !eig.Factorize(a, mat.EigenRight) {
+		return nil
+	}
+	vals := eig.Values(nil)
+	var vecs mat.CDense
+	eig.VectorsTo(&vecs)
+	var poles []Pole
+	for k, lam := range vals {
+		if imag(lam) <= 0 { // keep one of each conjugate pair; real poles are not modes
+			continue
+		}
+		sc := cmplx.Log(lam) / complex(dt, 0)
+		wn := cmplx.Abs(sc)
+		p := Pole{Order: ord, FHz: wn / (2 * math.Pi), Zeta: -real(sc) / wn}
+		p.Shape = make([]complex128, n)
+		for ch := range n {
+			var v complex128
+			for c := range ord {
+				v += complex(obs.At(ch, c), 0) * vecs.At(c, k)
+			}
+			p.Shape[ch] = v
+		}
+		NormalizeShape(p.Shape)
+		p.MPC, p.MPD = MPC(p.Shape), MPD(p.Shape)
+		poles = append(poles, p)
+	}
+	return poles
 }
 
 // qrShift factorizes O↑ = QR (Householder) and returns R (maxOrd×maxOrd,

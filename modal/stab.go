@@ -138,11 +138,12 @@ func Cluster(poles [][]Pole, stable [][]bool, opts ClusterOptions) []Mode {
 		// Average-linkage agglomeration within the group.
 		type cl struct {
 			members []int
-			orders  map[int]bool
+			orders  orderSet
 		}
 		cls := make([]*cl, len(group))
 		for j := range group {
-			cls[j] = &cl{members: []int{j}, orders: map[int]bool{group[j].order: true}}
+			cls[j] = &cl{members: []int{j}, orders: newOrderSet(len(poles))}
+			cls[j].orders.add(group[j].order)
 		}
 		dist := func(a, b int) float64 {
 			pa, pb := group[a].p, group[b].p
@@ -169,7 +170,7 @@ func Cluster(poles [][]Pole, stable [][]bool, opts ClusterOptions) []Mode {
 			bi, bj, best := -1, -1, opts.MaxDistance
 			for a := range cls {
 				for b := a + 1; b < len(cls); b++ {
-					if sharesOrder(cls[a].orders, cls[b].orders) {
+					if cls[a].orders.intersects(cls[b].orders) {
 						continue
 					}
 					if l := linkage(cls[a], cls[b]); l <= best {
@@ -181,9 +182,7 @@ func Cluster(poles [][]Pole, stable [][]bool, opts ClusterOptions) []Mode {
 				break
 			}
 			cls[bi].members = append(cls[bi].members, cls[bj].members...)
-			for o := range cls[bj].orders {
-				cls[bi].orders[o] = true
-			}
+			cls[bi].orders.union(cls[bj].orders)
 			cls = slices.Delete(cls, bj, bj+1)
 		}
 		for _, c := range cls {
@@ -201,12 +200,22 @@ func Cluster(poles [][]Pole, stable [][]bool, opts ClusterOptions) []Mode {
 	return modes
 }
 
-func sharesOrder(a, b map[int]bool) bool {
-	if len(a) > len(b) {
-		a, b = b, a
+// orderSet is a bitset of model-order indices.
+type orderSet []uint64
+
+func newOrderSet(n int) orderSet { return make(orderSet, (n+63)/64) }
+
+func (s orderSet) add(i int) { s[i/64] |= 1 << (i % 64) }
+
+func (s orderSet) union(o orderSet) {
+	for i := range s {
+		s[i] |= o[i]
 	}
-	for o := range a {
-		if b[o] {
+}
+
+func (s orderSet) intersects(o orderSet) bool {
+	for i := range s {
+		if s[i]&o[i] != 0 {
 			return true
 		}
 	}

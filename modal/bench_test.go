@@ -1,0 +1,59 @@
+package modal
+
+import (
+	"context"
+	"testing"
+
+	"github.com/struna/struna/dsp"
+	"github.com/struna/struna/sim"
+)
+
+func simData(b *testing.B, storeys int, levels []int, minutes, fs float64) [][]float64 {
+	b.Helper()
+	bld, err := sim.RegularBuilding(storeys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sensors, err := sim.DefaultSensors(bld, levels)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := sim.Simulate(context.Background(), sim.Config{Building: bld, Sensors: sensors, SampleRate: fs, Duration: minutes * 60, Seed: 1, Noise: &sim.Noise{SNRdB: 20}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res.Data
+}
+
+// BenchmarkSSICovPyOMA2Case is the reference case of the issue: PyOMA2's
+// SSI-cov takes 1.9 s for 8 channels × 120 000 samples, 40 block rows,
+// orders up to 80 (before any selection). Here: correlations, block
+// Hankel, truncated SVD and the poles of every order 2..80.
+func BenchmarkSSICovPyOMA2Case(b *testing.B) {
+	y := simData(b, 8, []int{2, 4, 6, 8}, 10, 200)[:8] // 8 channels × 120 000
+	const br = 40
+	b.ResetTimer()
+	for range b.N {
+		c, err := dsp.Correlations(y, 2*br, dsp.CorrelationOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := SSICov(context.Background(), func(k int) []float64 { return c.Lag(k) }, 8, 8, SSIOptions{BlockRows: br, MaxOrder: 80, Dt: 1.0 / 200})
+		if err != nil || len(res.Orders) != 40 {
+			b.Fatal(err, len(res.Orders))
+		}
+	}
+}
+
+// BenchmarkIdentify16ch30min is the whole `struna modal --method auto`
+// core on 16 channels × 30 min × 200 Hz (the issue's ≤ 2 s target).
+func BenchmarkIdentify16ch30min(b *testing.B) {
+	y := simData(b, 10, []int{2, 4, 6, 8, 10, 0}, 30, 200)[:16]
+	b.ResetTimer()
+	for range b.N {
+		res, err := Identify(context.Background(), y, 200, Options{})
+		if err != nil || len(res.Modes) < 3 {
+			b.Fatal(err, len(res.Modes))
+		}
+	}
+}
