@@ -124,6 +124,9 @@ func runScenario(t testing.TB, sc scenario) outcome {
 			mac = subspaceMAC(fm.Shape, truth[0].Shape, truth[1].Shape)
 		}
 		o.mac = append(o.mac, mac)
+		if o.fErr[len(o.fErr)-1] > 0.005 || o.zErr[len(o.zErr)-1] > 0.3 {
+			t.Logf("  off: true #%d %.4f Hz ζ %.4f → %.4f ± %.4f Hz ζ %.4f ± %.4f MAC %.3f poles %d %v", mt.Ref+1, tm.FHz, tm.Zeta, fm.FHz, fm.FStdHz, fm.Zeta, fm.ZetaStd, mac, fm.Poles, fm.Methods)
+		}
 	}
 	o.spurious = len(found) - len(matched)
 	for i, m := range found {

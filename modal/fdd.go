@@ -92,13 +92,13 @@ func FDD(ctx context.Context, g *dsp.SpectralMatrix, opts FDDOptions) (*FDDResul
 		return c > 0 && m/float64(c) >= opts.MinCoherence
 	}
 	var peaks []peak
-	for _, i := range prominentPeaks(res.SV[0], opts.MinProminence) {
+	for _, i := range prominentPeaks(res.SV[0], opts.MinProminence, 2) {
 		if n == 1 || coherent(0, i) {
 			peaks = append(peaks, peak{i, 0})
 		}
 	}
 	if nsv > 1 {
-		for _, i := range prominentPeaks(res.SV[1], opts.MinProminence) {
+		for _, i := range prominentPeaks(res.SV[1], opts.MinProminence, 2) {
 			if !coherent(1, i) {
 				continue
 			}
@@ -226,18 +226,18 @@ func singularSpectra(ctx context.Context, g *dsp.SpectralMatrix, fmin, fmax floa
 
 // prominentPeaks returns local maxima of s whose topographic prominence in
 // dB (as scipy.signal.peak_prominences) is at least minDB. The dB curve is
-// first smoothed over five lines: a Welch estimate from a few tens of
+// first smoothed over 2·half+1 lines: a Welch estimate from a few tens of
 // segments ripples by a dB or two from line to line, and those ripples
 // must not count as peaks. Each peak is then placed on the highest raw
-// line within two lines of the smoothed maximum.
-func prominentPeaks(s []float64, minDB float64) []int {
+// line within half lines of the smoothed maximum.
+func prominentPeaks(s []float64, minDB float64, half int) []int {
 	raw := make([]float64, len(s))
 	for i, v := range s {
 		raw[i] = 10 * math.Log10(math.Max(v, 1e-300))
 	}
 	db := make([]float64, len(s))
 	for i := range raw {
-		lo, hi := max(i-2, 0), min(i+2, len(raw)-1)
+		lo, hi := max(i-half, 0), min(i+half, len(raw)-1)
 		sum := 0.0
 		for q := lo; q <= hi; q++ {
 			sum += raw[q]
@@ -261,7 +261,7 @@ func prominentPeaks(s []float64, minDB float64) []int {
 		}
 		if db[i]-math.Max(left, right) >= minDB {
 			best := i
-			for q := max(i-2, 0); q <= min(i+2, len(raw)-1); q++ {
+			for q := max(i-half, 0); q <= min(i+half, len(raw)-1); q++ {
 				if raw[q] > raw[best] {
 					best = q
 				}

@@ -315,9 +315,11 @@ func firstPeak(x [][]float64, fs, lo, hi float64) (float64, error) {
 			return nil
 		}
 		band := sum[k0:k1]
-		// A 6 dB prominence on the smoothed curve is far beyond the ripple
-		// of a Welch estimate with eight or more averages.
-		for _, i := range prominentPeaks(band, 6) {
+		// The sum over channels of independent noise ripples far less than
+		// one channel's Welch estimate: a 4 dB prominence over three-line
+		// smoothing stands well clear of it, and keeps narrow, lightly
+		// damped first modes that wider smoothing would flatten.
+		for _, i := range prominentPeaks(band, 4, 1) {
 			cands = append(cands, peak{freqs[k0+i], band[i]})
 		}
 		return nil
