@@ -62,18 +62,35 @@ var (
 
 type verdict struct {
 	level, cat int
-	reasons    []string
+	reasons    []reason
+}
+
+type reason struct {
+	weight int // the category it argues for; notes −1
+	text   string
 }
 
 // raise moves the verdict to at least level/category and records why.
 func (v *verdict) raise(level, cat int, format string, args ...any) {
 	v.level = max(v.level, level)
 	v.cat = max(v.cat, cat)
-	v.reasons = append(v.reasons, fmt.Sprintf(format, args...))
+	v.reasons = append(v.reasons, reason{cat + 4*level, fmt.Sprintf(format, args...)})
 }
 
 func (v *verdict) note(format string, args ...any) {
-	v.reasons = append(v.reasons, fmt.Sprintf(format, args...))
+	v.reasons = append(v.reasons, reason{-1, fmt.Sprintf(format, args...)})
+}
+
+// texts returns the reasons, weightiest first (the first one is what a
+// one-line summary shows), otherwise in the order they were found.
+func (v *verdict) texts() []string {
+	rs := slices.Clone(v.reasons)
+	slices.SortStableFunc(rs, func(a, b reason) int { return b.weight - a.weight })
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.text
+	}
+	return out
 }
 
 // Assess makes the report.
@@ -178,7 +195,7 @@ func Assess(in Input) (*report.Report, error) {
 		r.Category = categories[2]
 	}
 	r.Confidence = math.Round(math.Max(0.05, math.Min(1, conf))*100) / 100
-	r.Reasons = v.reasons
+	r.Reasons = v.texts()
 	if r.Indicators.Modes == nil {
 		r.Indicators.Modes = []report.ModeChange{}
 	}
@@ -405,7 +422,10 @@ func compareBaseline(in Input, r *report.Report, v *verdict) {
 		}
 		r.Indicators.Modes = append(r.Indicators.Modes, mc)
 		drop := -mc.DFRel
-		name := fmt.Sprintf("%s mode %d", axisName(axis), mc.Order)
+		name := fmt.Sprintf("first %s mode", axisName(axis))
+		if mc.Order > 1 {
+			name = fmt.Sprintf("%s mode %d", axisName(axis), mc.Order)
+		}
 		switch {
 		case drop > th.RedDrop.Value && mc.Order == 1:
 			v.raise(red, 3, "The first %s mode fell %.1f %% (%.3f → %.3f Hz): about %.0f %% stiffness loss.", axisName(axis), 100*drop, b.FHz, c.FHz, 100*(1-mc.StiffnessRatio))

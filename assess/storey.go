@@ -8,26 +8,24 @@ import (
 )
 
 // storeyIndicator locates stiffness loss along the height from the first
-// mode of each horizontal axis. For the instrumented levels L0 = 0 (the
-// ground, taken as fixed unless instrumented) < L1 < … the mode's
-// translation u(L) at the plan centre (rigid-diaphragm fit) gives interval
-// drifts δk = u(Lk) − u(Lk−1) and their shares sk = |δk| / Σ|δ|. For a
-// first-mode-dominated shear building the interval stiffness is
-// proportional to the interval force over δk, and with the inertial
-// force distribution nearly unchanged by moderate damage,
-//
-//	ρk = kk/kk,ref ≈ (sk,ref / sk) · (f/f_ref)².
-//
-// An interval of m storeys whose loss sits in one storey of factor α has
-// ρ = m / (m − 1 + 1/α), so α = 1 / (m/ρ − m + 1): the storey-equivalent
-// stiffness, the worst case for a given interval change.
+// mode of each horizontal axis, treating the building as a shear building
+// with equal floor masses (Chopra, Dynamics of Structures, §9.4). For the
+// instrumented levels L0 = 0 (the ground, fixed unless instrumented) <
+// L1 < … the mode's translation u(L) at the plan centre (rigid-diaphragm
+// fit) is interpolated linearly to every floor j (constant above the top
+// instrumented level), giving the storey shears of the modal inertial
+// forces V_s = ω² Σ_{j≥s} u_j (unit floor masses). An interval
+// (L_{k−1}, L_k] of m storeys with equal stiffness k then satisfies
+// δ_k = u(L_k) − u(L_{k−1}) = Σ_s V_s / k, so k ∝ ω² Σ_s (Σ_{j≥s} u_j) / δ_k —
+// independent of the shape's arbitrary scale — and the ratio to the
+// baseline's, ρ_k = k/k_ref, is the interval's stiffness change. If the
+// loss sits in one storey of the interval with factor α (the worst case
+// for a given ρ), ρ = m / (m − 1 + 1/α), so α = 1 / (m/ρ − m + 1): the
+// storey-equivalent stiffness.
 func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderInAxis map[int]int) {
 	th := &in.Policy.Thresholds
 	sensors := in.Survey.Sensors
-	worst := struct {
-		alpha float64
-		sc    *report.StoreyChange
-	}{alpha: math.Inf(1)}
+	worstAlpha, worst := math.Inf(1), -1 // index into r.Indicators.Storeys
 	for _, axis := range []string{"x", "y"} {
 		bi := -1
 		for i, b := range in.Baseline.Modes {
@@ -49,10 +47,15 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 		if refS == nil || curS == nil {
 			continue
 		}
-		fr := r.Modes[ci].FHz / in.Baseline.Modes[bi].FHz
+		n := in.Survey.Building.Storeys
+		refK := intervalStiffness(refU, n, in.Baseline.Modes[bi].FHz)
+		curK := intervalStiffness(curU, n, r.Modes[ci].FHz)
+		if refK == nil || curK == nil {
+			continue
+		}
 		for k := range refS {
 			m := float64(refU[k].floor - prevFloor(refU, k))
-			rho := refS[k] / curS[k] * fr * fr
+			rho := curK[k] / refK[k]
 			alpha := 2.0
 			if d := m/rho - m + 1; d > 0.5 {
 				alpha = 1 / d
@@ -60,25 +63,24 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 			sc := report.StoreyChange{Axis: axis, FromFloor: prevFloor(refU, k), ToFloor: refU[k].floor,
 				DriftShare: curS[k], RefShare: refS[k], Stiffness: rho, StoreyEq: alpha}
 			r.Indicators.Storeys = append(r.Indicators.Storeys, sc)
-			if alpha < worst.alpha {
-				worst.alpha = alpha
-				worst.sc = &r.Indicators.Storeys[len(r.Indicators.Storeys)-1]
+			if alpha < worstAlpha {
+				worstAlpha, worst = alpha, len(r.Indicators.Storeys)-1
 			}
 		}
 	}
-	if worst.sc == nil {
+	if worst < 0 {
 		return
 	}
-	sc := worst.sc
+	sc := &r.Indicators.Storeys[worst]
 	where := fmt.Sprintf("between floors %d and %d (%s axis)", sc.FromFloor, sc.ToFloor, sc.Axis)
 	if sc.ToFloor-sc.FromFloor == 1 {
 		where = fmt.Sprintf("in storey %d (%s axis)", sc.ToFloor, sc.Axis)
 	}
 	switch {
-	case worst.alpha < th.StoreyRed.Value:
+	case worstAlpha < th.StoreyRed.Value:
 		sc.Suspect = true
 		v.raise(red, 3, "Deformation concentrates %s: the interval is %.0f %% less stiff than in the baseline, as if one storey there had lost %.0f %% of its stiffness (a soft storey).", where, 100*(1-sc.Stiffness), 100*(1-sc.StoreyEq))
-	case worst.alpha < th.StoreyYellow.Value:
+	case worstAlpha < th.StoreyYellow.Value:
 		sc.Suspect = true
 		v.raise(yellow, 2, "Deformation shifts %s: the interval is %.0f %% less stiff than in the baseline, as if one storey there had lost %.0f %% of its stiffness.", where, 100*(1-sc.Stiffness), 100*(1-sc.StoreyEq))
 	}
@@ -120,6 +122,51 @@ func prevFloor(ls []level, k int) int {
 		return 0
 	}
 	return ls[k-1].floor
+}
+
+// intervalStiffness returns, per instrumented interval, ω² Σ_s V̂_s / δ
+// with V̂_s = Σ_{j≥s} u_j the modal storey shear per unit floor mass: the
+// equal-storey stiffness of the interval up to a factor common to both
+// surveys. nil if the shape gives no drift in some interval.
+func intervalStiffness(ls []level, storeys int, fHz float64) []float64 {
+	top := ls[len(ls)-1].floor
+	n := max(storeys, top)
+	u := make([]float64, n+1) // u[0] = 0: the ground
+	k := 0
+	for j := 1; j <= n; j++ {
+		for k < len(ls) && ls[k].floor < j {
+			k++
+		}
+		switch {
+		case k == len(ls): // above the top instrumented level: moves with it
+			u[j] = ls[len(ls)-1].u
+		default:
+			lo, ulo := prevFloor(ls, k), 0.0
+			if k > 0 {
+				ulo = ls[k-1].u
+			}
+			u[j] = ulo + (ls[k].u-ulo)*float64(j-lo)/float64(ls[k].floor-lo)
+		}
+	}
+	shear := make([]float64, n+2) // shear[s] = Σ_{j≥s} u_j
+	for s := n; s >= 1; s-- {
+		shear[s] = shear[s+1] + u[s]
+	}
+	w2 := (2 * math.Pi * fHz) * (2 * math.Pi * fHz)
+	out := make([]float64, len(ls))
+	for k := range ls {
+		lo := prevFloor(ls, k)
+		d := u[ls[k].floor] - u[lo]
+		sum := 0.0
+		for s := lo + 1; s <= ls[k].floor; s++ {
+			sum += shear[s]
+		}
+		if d == 0 || sum == 0 || (sum > 0) != (d > 0) {
+			return nil
+		}
+		out[k] = w2 * sum / d
+	}
+	return out
 }
 
 // shares returns each interval's share of the total absolute drift.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -97,7 +98,7 @@ Exit codes: 0 success, 1 bad data, 2 bad usage.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newInspect(env), newModal(env), newSimulate(env), newVersion(env))
+	root.AddCommand(newAssess(env), newDemo(env), newInspect(env), newModal(env), newSimulate(env), newVersion(env))
 	return root
 }
 
@@ -122,4 +123,9 @@ func contextOf(env *Env) context.Context {
 		return env.ctx
 	}
 	return context.Background()
+}
+
+// timeOf is the duration of n samples at rate fs.
+func timeOf(n int, fs float64) time.Duration {
+	return time.Duration(math.Round(float64(n) / fs * 1e9))
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -43,6 +44,8 @@ type simFlags struct {
 	start      string
 	buildingID string
 	lat, lon   float64
+	visible    string // survey observation written with the records
+	quiet      bool
 }
 
 func newSimulate(env *Env) *cobra.Command {
@@ -205,7 +208,7 @@ func runSimulate(env *Env, f *simFlags) error {
 			Lat: f.lat, Lon: f.lon, Storeys: f.storeys, HeightM: res.Truth.Building.HeightM,
 			System: "rc_frame",
 		},
-		Observations: survey.Observations{VisibleDamage: "none"},
+		Observations: survey.Observations{VisibleDamage: cmp.Or(f.visible, "none")},
 	}
 	for _, s := range sensors {
 		sv.Sensors = append(sv.Sensors, survey.Sensor{Channel: s.Channel, Floor: s.Floor, XM: s.X, YM: s.Y, Axis: string(s.Axis)})
@@ -218,6 +221,9 @@ func runSimulate(env *Env, f *simFlags) error {
 	}
 	if err := writeJSON(filepath.Join(f.out, "truth.json"), res.Truth); err != nil {
 		return err
+	}
+	if f.quiet {
+		return nil
 	}
 	fmt.Fprintf(env.Stdout, "simulated %d-storey building, %d channels × %s at %g Hz (seed %d)\n",
 		f.storeys, len(traces), f.duration, f.fs, f.seed)
