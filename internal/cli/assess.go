@@ -196,7 +196,9 @@ func readSurvey(path string) (*survey.Survey, error) {
 	return survey.Decode(fh, path)
 }
 
-func isNoData(err error) bool { return err != nil && strings.Contains(err.Error(), modal.ErrNoData.Error()) }
+func isNoData(err error) bool {
+	return err != nil && strings.Contains(err.Error(), modal.ErrNoData.Error())
+}
 
 func reportModes(ms []modal.Mode, ids []string) []report.Mode {
 	out := make([]report.Mode, 0, len(ms))
