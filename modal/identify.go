@@ -578,6 +578,7 @@ func segmentSpread(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, 
 	}
 	fsegs := make([][]float64, len(res.Modes))
 	zsegs := make([][]float64, len(res.Modes))
+	ssegs := make([][][]float64, len(res.Modes)) // real parts of aligned segment shapes
 	// Segments are independent: identify them concurrently, then collect
 	// in segment order so the result does not depend on scheduling.
 	found := make([][]Mode, k)
@@ -601,6 +602,7 @@ func segmentSpread(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, 
 		for _, mt := range Track(res.Modes, found[s], TrackOptions{MinMAC: 0.9, MaxDF: 0.05}) {
 			fsegs[mt.Ref] = append(fsegs[mt.Ref], found[s][mt.Cur].FHz)
 			zsegs[mt.Ref] = append(zsegs[mt.Ref], found[s][mt.Cur].Zeta)
+			ssegs[mt.Ref] = append(ssegs[mt.Ref], alignTo(res.Modes[mt.Ref].Shape, found[s][mt.Cur].Shape))
 		}
 	}
 	for i := range res.Modes {
@@ -608,6 +610,35 @@ func segmentSpread(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, 
 			se := math.Sqrt(float64(len(fsegs[i])))
 			res.Modes[i].FStdHz = math.Max(res.Modes[i].FStdHz, std(fsegs[i])/se)
 			res.Modes[i].ZetaStd = math.Max(res.Modes[i].ZetaStd, std(zsegs[i])/se)
+			ch := make([]float64, len(ssegs[i]))
+			res.Modes[i].ShapeStd = make([]float64, len(res.Modes[i].Shape))
+			for c := range res.Modes[i].ShapeStd {
+				for k, sh := range ssegs[i] {
+					ch[k] = sh[c]
+				}
+				res.Modes[i].ShapeStd[c] = std(ch) / se
+			}
 		}
 	}
+}
+
+// alignTo scales shape v (complex, any phase and size) to best match the
+// reference ref in the least-squares sense, v·a with a = vᴴref / vᴴv, and
+// returns the real parts: the components of v on ref's normalisation.
+func alignTo(ref, v []complex128) []float64 {
+	var num complex128
+	var den float64
+	for i := range v {
+		num += cmplx.Conj(v[i]) * ref[i]
+		den += real(v[i])*real(v[i]) + imag(v[i])*imag(v[i])
+	}
+	out := make([]float64, len(v))
+	if den == 0 {
+		return out
+	}
+	a := num / complex(den, 0)
+	for i := range v {
+		out[i] = real(v[i] * a)
+	}
+	return out
 }

@@ -19,16 +19,20 @@ type Pole struct {
 // Mode is an identified structural mode (or a harmonic, when Harmonic is
 // set) with its uncertainty.
 type Mode struct {
-	FHz      float64      `json:"f_hz"`
-	Zeta     float64      `json:"zeta"`
-	FStdHz   float64      `json:"f_std_hz"`
-	ZetaStd  float64      `json:"zeta_std"`
-	MPC      float64      `json:"mpc"`
-	MPD      float64      `json:"mpd"`
-	Shape    []complex128 `json:"-"`
-	Methods  []string     `json:"methods"`
-	Poles    int          `json:"poles,omitempty"` // stable poles in its cluster (SSI)
-	Harmonic bool         `json:"harmonic,omitempty"`
+	FHz     float64      `json:"f_hz"`
+	Zeta    float64      `json:"zeta"`
+	FStdHz  float64      `json:"f_std_hz"`
+	ZetaStd float64      `json:"zeta_std"`
+	MPC     float64      `json:"mpc"`
+	MPD     float64      `json:"mpd"`
+	Shape   []complex128 `json:"-"`
+	// ShapeStd is the standard error of each shape component (of the real
+	// part, after normalisation), from the scatter over independent time
+	// segments; nil when it could not be estimated.
+	ShapeStd []float64 `json:"-"`
+	Methods  []string  `json:"methods"`
+	Poles    int       `json:"poles,omitempty"` // stable poles in its cluster (SSI)
+	Harmonic bool      `json:"harmonic,omitempty"`
 }
 
 // NormalizeShape scales a shape in place to unit maximum modulus with the

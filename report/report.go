@@ -104,6 +104,7 @@ type ShapeValue struct {
 	Channel string  `json:"channel"`
 	Re      float64 `json:"re"`
 	Im      float64 `json:"im"`
+	Std     float64 `json:"std,omitempty"` // standard error of Re, from independent time segments
 }
 
 // Reference is what the modes were compared with.

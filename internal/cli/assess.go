@@ -205,7 +205,11 @@ func reportModes(ms []modal.Mode, ids []string) []report.Mode {
 	for _, m := range ms {
 		rm := report.Mode{FHz: m.FHz, Zeta: m.Zeta, FStdHz: m.FStdHz, ZetaStd: m.ZetaStd, MPC: m.MPC, MPD: m.MPD, Methods: m.Methods}
 		for i, c := range m.Shape {
-			rm.Shape = append(rm.Shape, report.ShapeValue{Channel: ids[i], Re: real(c), Im: imag(c)})
+			sv := report.ShapeValue{Channel: ids[i], Re: real(c), Im: imag(c)}
+			if i < len(m.ShapeStd) {
+				sv.Std = m.ShapeStd[i]
+			}
+			rm.Shape = append(rm.Shape, sv)
 		}
 		out = append(out, rm)
 	}

@@ -98,7 +98,7 @@ Exit codes: 0 success, 1 bad data, 2 bad usage.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newAssess(env), newDemo(env), newInspect(env), newModal(env), newSimulate(env), newVersion(env))
+	root.AddCommand(newAssess(env), newDemo(env), newInspect(env), newModal(env), newSimulate(env), newVersion(env), newServe(env), newPush(env), newToken(env))
 	return root
 }
 
