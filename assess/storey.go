@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/struna/struna/report"
+	"github.com/struna/struna/survey"
 )
 
 // storeyIndicator locates stiffness loss along the height from the first
@@ -53,16 +54,24 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 		if refK == nil || curK == nil {
 			continue
 		}
+		refE := driftRelErr(refU, levelStd(in.Baseline.Modes[bi], sensors, axis))
+		curE := driftRelErr(curU, levelStd(r.Modes[ci], sensors, axis))
 		for k := range refS {
 			m := float64(refU[k].floor - prevFloor(refU, k))
 			rho := curK[k] / refK[k]
+			rhoStd := rho * math.Hypot(refE[k], curE[k])
 			alpha := 2.0
 			if d := m/rho - m + 1; d > 0.5 {
 				alpha = 1 / d
 			}
 			sc := report.StoreyChange{Axis: axis, FromFloor: prevFloor(refU, k), ToFloor: refU[k].floor,
-				DriftShare: curS[k], RefShare: refS[k], Stiffness: rho, StoreyEq: alpha}
+				DriftShare: curS[k], RefShare: refS[k], Stiffness: rho, StiffnessStd: rhoStd, StoreyEq: alpha}
 			r.Indicators.Storeys = append(r.Indicators.Storeys, sc)
+			// Only a change the mode shapes' own scatter cannot explain
+			// (two standard errors) may point at a storey.
+			if rho+2*rhoStd >= 1 {
+				continue
+			}
 			if alpha < worstAlpha {
 				worstAlpha, worst = alpha, len(r.Indicators.Storeys)-1
 			}
@@ -165,6 +174,42 @@ func intervalStiffness(ls []level, storeys int, fHz float64) []float64 {
 			return nil
 		}
 		out[k] = w2 * sum / d
+	}
+	return out
+}
+
+// levelStd returns the standard error of the mode's translation along
+// axis at each floor: the channels' shape standard errors combined as for
+// their mean (0 where none is known).
+func levelStd(m report.Mode, sensors []survey.Sensor, axis string) map[int]float64 {
+	sum, n := map[int]float64{}, map[int]int{}
+	for _, sv := range m.Shape {
+		for _, se := range sensors {
+			if se.Channel == sv.Channel && se.Axis == axis {
+				sum[se.Floor] += sv.Std * sv.Std
+				n[se.Floor]++
+			}
+		}
+	}
+	out := map[int]float64{}
+	for f, s2 := range sum {
+		out[f] = math.Sqrt(s2) / float64(n[f])
+	}
+	return out
+}
+
+// driftRelErr returns the relative standard error of each interval's
+// drift δ_k = u(L_k) − u(L_{k−1}) from the levels' standard errors; the
+// shear sums are far less sensitive and are taken as exact.
+func driftRelErr(ls []level, std map[int]float64) []float64 {
+	out := make([]float64, len(ls))
+	prev, prevStd := 0.0, std[0]
+	for k, l := range ls {
+		d := math.Abs(l.u - prev)
+		if d > 0 {
+			out[k] = math.Hypot(std[l.floor], prevStd) / d
+		}
+		prev, prevStd = l.u, std[l.floor]
 	}
 	return out
 }

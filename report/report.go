@@ -151,14 +151,15 @@ type ModeChange struct {
 // StoreyChange is the storey-level indicator over one instrumented
 // interval of one axis.
 type StoreyChange struct {
-	Axis       string  `json:"axis"`
-	FromFloor  int     `json:"from_floor"`
-	ToFloor    int     `json:"to_floor"`
-	DriftShare float64 `json:"drift_share"`         // share of the first mode's deformation in this interval
-	RefShare   float64 `json:"ref_share,omitempty"` // the same in the reference
-	Stiffness  float64 `json:"stiffness_ratio"`     // interval stiffness / reference (1 = unchanged)
-	StoreyEq   float64 `json:"storey_equivalent"`   // stiffness factor of one storey if the loss is all in one storey
-	Suspect    bool    `json:"suspect"`
+	Axis         string  `json:"axis"`
+	FromFloor    int     `json:"from_floor"`
+	ToFloor      int     `json:"to_floor"`
+	DriftShare   float64 `json:"drift_share"`                   // share of the first mode's deformation in this interval
+	RefShare     float64 `json:"ref_share,omitempty"`           // the same in the reference
+	Stiffness    float64 `json:"stiffness_ratio"`               // interval stiffness / reference (1 = unchanged)
+	StiffnessStd float64 `json:"stiffness_ratio_std,omitempty"` // its standard error from the mode shapes' scatter
+	StoreyEq     float64 `json:"storey_equivalent"`             // stiffness factor of one storey if the loss is all in one storey
+	Suspect      bool    `json:"suspect"`
 }
 
 // Quality sums up how far the data can be trusted.
