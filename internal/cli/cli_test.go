@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/struna/struna/internal/shared"
+	"github.com/struna/struna/report"
 	"github.com/struna/struna/sim"
 )
 
@@ -160,5 +161,58 @@ func TestInspectSharedFixtures(t *testing.T) {
 	}
 	if len(ins.Channels) != 3 || total != 12600 {
 		t.Errorf("%d channels, %d samples; libmseed says 3 and 12600", len(ins.Channels), total)
+	}
+}
+
+// TestDemo runs the README's first command: the intact building is not
+// red, the damaged one is red against its baseline, and both reports are
+// written and decode.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("demo skipped in -short mode")
+	}
+	dir := t.TempDir()
+	code, out, stderr := run(t, "demo", "--out", dir)
+	if code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, stderr)
+	}
+	for _, c := range []struct {
+		sub, want string
+	}{{"before", "green"}, {"after", "red"}} {
+		data, err := os.ReadFile(filepath.Join(dir, c.sub, "report", "report.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := report.Decode(bytes.NewReader(data), c.sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Placard != c.want {
+			t.Errorf("%s: placard %s, want %s (%v)", c.sub, rep.Placard, c.want, rep.Reasons)
+		}
+		html, err := os.ReadFile(filepath.Join(dir, c.sub, "report", "report.html"))
+		if err != nil || !bytes.Contains(html, []byte(rep.Building.ID)) {
+			t.Errorf("%s: report.html missing or without the building id: %v", c.sub, err)
+		}
+	}
+	if !strings.Contains(out, "RED (emergency)") {
+		t.Errorf("demo output lacks the damaged verdict: %s", out)
+	}
+}
+
+func TestAssessBadSurvey(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := run(t, "simulate", "--storeys", "2", "--duration", "2m", "--fs", "50", "--out", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"building":{"id":"X","storeys":2,"lat":0,"lon":0},"sensors":[{"channel":"XX.STRNA.02.HNE","floor":2,"x_m":0,"y_m":0,"axis":"w"}],"observations":{}}`), 0o644)
+	code, _, stderr := run(t, "assess", "--survey", bad, "--out", filepath.Join(dir, "r"), filepath.Join(dir, "records"))
+	if code != 1 || !strings.Contains(stderr, `sensors[0].axis: "w"`) {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = run(t, "assess", "--out", filepath.Join(dir, "r"), filepath.Join(dir, "records"))
+	if code != 2 || !strings.Contains(stderr, "--survey") {
+		t.Fatalf("missing --survey: exit %d, stderr %q", code, stderr)
 	}
 }
