@@ -82,27 +82,12 @@ func (f field) input(t testing.TB) Input {
 		sv.Sensors = append(sv.Sensors, survey.Sensor{Channel: s.Channel, Floor: s.Floor, XM: s.X, YM: s.Y, Axis: string(s.Axis)})
 		chans = append(chans, report.Channel{ID: s.Channel, SampleRateHz: 100, Samples: len(res.Data[i]), Used: true})
 	}
-	toReport := func(ms []modal.Mode) []report.Mode {
-		var out []report.Mode
-		for _, m := range ms {
-			rm := report.Mode{FHz: m.FHz, Zeta: m.Zeta, FStdHz: m.FStdHz, ZetaStd: m.ZetaStd, MPC: m.MPC, Methods: m.Methods}
-			for i, c := range m.Shape {
-				sv := report.ShapeValue{Channel: ids[i], Re: real(c), Im: imag(c)}
-				if i < len(m.ShapeStd) {
-					sv.Std = m.ShapeStd[i]
-				}
-				rm.Shape = append(rm.Shape, sv)
-			}
-			out = append(out, rm)
-		}
-		return out
-	}
 	pol, err := DefaultPolicy()
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	return Input{Survey: sv, Channels: chans, Modes: toReport(id.Modes), Harmonics: toReport(id.Harmonics), Provenance: id.Provenance,
+	return Input{Survey: sv, Channels: chans, Modes: ReportModes(id.Modes, ids), Harmonics: ReportModes(id.Harmonics, ids), Provenance: id.Provenance,
 		Start: start, End: start.Add(time.Duration(minutes * float64(time.Minute))), Policy: pol, Now: now, Software: report.Software{Name: "struna", Version: "test"}}
 }
 

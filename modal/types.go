@@ -58,13 +58,7 @@ func NormalizeShape(v []complex128) {
 // Schenk 1993): 1 when all components share one phase line (a classically
 // damped mode), lower for complex, noisy or spurious ones.
 func MPC(v []complex128) float64 {
-	var sxx, syy, sxy float64
-	for _, c := range v {
-		x, y := real(c), imag(c)
-		sxx += x * x
-		syy += y * y
-		sxy += x * y
-	}
+	sxx, syy, sxy := scatter(v)
 	if sxx+syy == 0 {
 		return 0
 	}
@@ -79,13 +73,7 @@ func MPC(v []complex128) float64 {
 // Roeck 2012, eq. 12): 0 for a real mode.
 func MPD(v []complex128) float64 {
 	// Best line through the origin: principal direction of the points.
-	var sxx, syy, sxy float64
-	for _, c := range v {
-		x, y := real(c), imag(c)
-		sxx += x * x
-		syy += y * y
-		sxy += x * y
-	}
+	sxx, syy, sxy := scatter(v)
 	theta := 0.5 * math.Atan2(2*sxy, sxx-syy)
 	ux, uy := math.Cos(theta), math.Sin(theta)
 	var num, den float64
@@ -102,4 +90,17 @@ func MPD(v []complex128) float64 {
 		return 90
 	}
 	return num / den * 180 / math.Pi
+}
+
+// scatter returns the second moments of the components in the complex
+// plane, Σre², Σim², Σre·im: the matrix whose principal direction is a
+// shape's phase line.
+func scatter(v []complex128) (sxx, syy, sxy float64) {
+	for _, c := range v {
+		x, y := real(c), imag(c)
+		sxx += x * x
+		syy += y * y
+		sxy += x * y
+	}
+	return sxx, syy, sxy
 }

@@ -143,8 +143,8 @@ func runAssess(env *Env, f *assessFlags, paths []string) (*report.Report, error)
 			for i, id := range al.IDs {
 				ids[i] = id.String()
 			}
-			in.Modes = reportModes(res.Modes, ids)
-			in.Harmonics = reportModes(res.Harmonics, ids)
+			in.Modes = assess.ReportModes(res.Modes, ids)
+			in.Harmonics = assess.ReportModes(res.Harmonics, ids)
 			in.Provenance = res.Provenance
 			in.Notes = res.Notes
 			in.Plots = plotsOf(res)
@@ -198,22 +198,6 @@ func readSurvey(path string) (*survey.Survey, error) {
 
 func isNoData(err error) bool {
 	return err != nil && strings.Contains(err.Error(), modal.ErrNoData.Error())
-}
-
-func reportModes(ms []modal.Mode, ids []string) []report.Mode {
-	out := make([]report.Mode, 0, len(ms))
-	for _, m := range ms {
-		rm := report.Mode{FHz: m.FHz, Zeta: m.Zeta, FStdHz: m.FStdHz, ZetaStd: m.ZetaStd, MPC: m.MPC, MPD: m.MPD, Methods: m.Methods}
-		for i, c := range m.Shape {
-			sv := report.ShapeValue{Channel: ids[i], Re: real(c), Im: imag(c)}
-			if i < len(m.ShapeStd) {
-				sv.Std = m.ShapeStd[i]
-			}
-			rm.Shape = append(rm.Shape, sv)
-		}
-		out = append(out, rm)
-	}
-	return out
 }
 
 // plotsOf decimates the identification's spectra and stabilization

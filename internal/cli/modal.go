@@ -11,27 +11,21 @@ import (
 
 	"github.com/struna/struna/modal"
 	"github.com/struna/struna/qc"
+	"github.com/struna/struna/report"
 	"github.com/struna/struna/seis"
 	"github.com/struna/struna/seis/seisio"
 )
 
-// ModalShape is one channel's component of a mode shape (DESIGN §4).
-type ModalShape struct {
-	Channel string  `json:"channel"`
-	Re      float64 `json:"re"`
-	Im      float64 `json:"im"`
-}
-
 // ModalMode is one mode of `struna modal --json` (DESIGN §4).
 type ModalMode struct {
-	FHz     float64      `json:"f_hz"`
-	Zeta    float64      `json:"zeta"`
-	FStdHz  float64      `json:"f_std_hz"`
-	ZetaStd float64      `json:"zeta_std"`
-	MPC     float64      `json:"mpc"`
-	MPD     float64      `json:"mpd_deg"`
-	Methods []string     `json:"methods"`
-	Shape   []ModalShape `json:"shape"`
+	FHz     float64             `json:"f_hz"`
+	Zeta    float64             `json:"zeta"`
+	FStdHz  float64             `json:"f_std_hz"`
+	ZetaStd float64             `json:"zeta_std"`
+	MPC     float64             `json:"mpc"`
+	MPD     float64             `json:"mpd_deg"`
+	Methods []string            `json:"methods"`
+	Shape   []report.ShapeValue `json:"shape"`
 }
 
 // ModalOutput is the document `struna modal --json` prints.
@@ -155,7 +149,11 @@ func usableChannels(set *seisio.Set, fmin float64) (*seis.Aligned, []string, err
 func toModalMode(m modal.Mode, ids []seis.SourceID) ModalMode {
 	mm := ModalMode{FHz: m.FHz, Zeta: m.Zeta, FStdHz: m.FStdHz, ZetaStd: m.ZetaStd, MPC: m.MPC, MPD: m.MPD, Methods: m.Methods}
 	for i, c := range m.Shape {
-		mm.Shape = append(mm.Shape, ModalShape{Channel: ids[i].String(), Re: real(c), Im: imag(c)})
+		sv := report.ShapeValue{Channel: ids[i].String(), Re: real(c), Im: imag(c)}
+		if i < len(m.ShapeStd) {
+			sv.Std = m.ShapeStd[i]
+		}
+		mm.Shape = append(mm.Shape, sv)
 	}
 	return mm
 }
