@@ -3,6 +3,7 @@ package assess
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/struna/struna/report"
 	"github.com/struna/struna/survey"
@@ -22,7 +23,9 @@ import (
 // baseline's, ρ_k = k/k_ref, is the interval's stiffness change. If the
 // loss sits in one storey of the interval with factor α (the worst case
 // for a given ρ), ρ = m / (m − 1 + 1/α), so α = 1 / (m/ρ − m + 1): the
-// storey-equivalent stiffness.
+// storey-equivalent stiffness. ρ is taken relative to the median ρ of the
+// other intervals, because environmental wander scales all storeys alike
+// while damage concentrates.
 func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderInAxis map[int]int) {
 	th := &in.Policy.Thresholds
 	sensors := in.Survey.Sensors
@@ -56,20 +59,30 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 		}
 		refE := driftRelErr(refU, levelStd(in.Baseline.Modes[bi], sensors, axis))
 		curE := driftRelErr(curU, levelStd(r.Modes[ci], sensors, axis))
+		rhos := make([]float64, len(refS))
+		for k := range refS {
+			rhos[k] = curK[k] / refK[k]
+		}
 		for k := range refS {
 			m := float64(refU[k].floor - prevFloor(refU, k))
-			rho := curK[k] / refK[k]
-			rhoStd := rho * math.Hypot(refE[k], curE[k])
+			rho := rhos[k]
+			// Temperature and soil change every storey's stiffness alike;
+			// damage does not. The interval is judged against the other
+			// intervals of the same mode (their median), so a uniform
+			// change — left to the frequency rules — points at no storey.
+			others := slices.Delete(slices.Clone(rhos), k, k+1)
+			loc := rho / median(others)
+			locStd := loc * math.Hypot(refE[k], curE[k])
 			alpha := 2.0
-			if d := m/rho - m + 1; d > 0.5 {
+			if d := m/loc - m + 1; d > 0.5 {
 				alpha = 1 / d
 			}
 			sc := report.StoreyChange{Axis: axis, FromFloor: prevFloor(refU, k), ToFloor: refU[k].floor,
-				DriftShare: curS[k], RefShare: refS[k], Stiffness: rho, StiffnessStd: rhoStd, StoreyEq: alpha}
+				DriftShare: curS[k], RefShare: refS[k], Stiffness: rho, StiffnessStd: rho * math.Hypot(refE[k], curE[k]), StoreyEq: alpha}
 			r.Indicators.Storeys = append(r.Indicators.Storeys, sc)
 			// Only a change the mode shapes' own scatter cannot explain
 			// (two standard errors) may point at a storey.
-			if rho+2*rhoStd >= 1 {
+			if loc+2*locStd >= 1 {
 				continue
 			}
 			if alpha < worstAlpha {
@@ -234,4 +247,14 @@ func shares(ls []level) []float64 {
 		}
 	}
 	return out
+}
+
+func median(x []float64) float64 {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
