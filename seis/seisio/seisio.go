@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -183,6 +184,14 @@ func readFile(path string, opts Options, named bool) ([]seis.Trace, File, error)
 	case CSV:
 		tr, err = csvrec.Decode(data, path, csvrec.Options{SampleRate: opts.SampleRate, Start: opts.Start})
 		if err != nil {
+			// A text file found in a directory that only looked like CSV
+			// (a response file, notes) is not a record: skip it. A named
+			// file, or one called .csv, gets the error.
+			ext := strings.ToLower(filepath.Ext(path))
+			if !named && ext != ".csv" && ext != ".tsv" {
+				f.Format = Unknown
+				return nil, f, nil
+			}
 			return nil, f, err
 		}
 	default:
@@ -215,6 +224,11 @@ func Detect(name string, data []byte) Format {
 		return SAC
 	}
 	if !isText(data) {
+		// Binary that starts with noise: miniSEED readers resynchronise on
+		// the next valid record header, so let the decoder look.
+		if res, err := mseed.Decode(data, name, mseed.DecodeOptions{HeadersOnly: true}); err == nil && len(res.Records) > 0 {
+			return MiniSEED2
+		}
 		return Unknown
 	}
 	ext := strings.ToLower(filepath.Ext(name))
@@ -242,8 +256,13 @@ func isMiniSEED2(d []byte) bool {
 			return false
 		}
 	}
-	if !bytes.ContainsRune([]byte("DRQM"), rune(d[6])) || (d[7] != ' ' && d[7] != 0) {
+	// D, R, Q, M: data records; V, A, S, T: control headers of a full
+	// SEED volume, whose data records the miniSEED reader finds after them.
+	if !bytes.ContainsRune([]byte("DRQMVAST"), rune(d[6])) || (d[7] != ' ' && d[7] != '*' && d[7] != 0) {
 		return false
+	}
+	if bytes.ContainsRune([]byte("VAST"), rune(d[6])) {
+		return true // ASCII control header: no binary time to check
 	}
 	ok := func(o binary.ByteOrder) bool {
 		year, day := o.Uint16(d[20:]), o.Uint16(d[22:])
@@ -270,17 +289,22 @@ func isSACBinary(d []byte) bool {
 	return false
 }
 
-// isSACAlpha: the first line of a SAC alpha file holds five G15.7 floats.
+// isSACAlpha: a SAC alpha file opens with 14 lines of five floats (the
+// float header, G15.7), then 8 lines of five integers.
 func isSACAlpha(d []byte) bool {
-	first, _, _ := bytes.Cut(d, []byte("\n"))
-	first = bytes.TrimRight(first, "\r")
-	fields := strings.Fields(string(first))
-	if len(fields) != 5 || len(first) < 70 {
+	lines := bytes.SplitN(d, []byte("\n"), 23)
+	if len(lines) < 22 {
 		return false
 	}
-	for _, f := range fields {
-		if _, err := fmt.Sscanf(f, "%g", new(float64)); err != nil {
+	for _, l := range lines[:22] {
+		fields := strings.Fields(string(l))
+		if len(fields) != 5 {
 			return false
+		}
+		for _, f := range fields {
+			if _, err := strconv.ParseFloat(f, 64); err != nil {
+				return false
+			}
 		}
 	}
 	return true
