@@ -26,15 +26,16 @@ type Policy struct {
 	Version     string `json:"version"`
 	Description string `json:"description,omitempty"`
 	Thresholds  struct {
-		NormativeDF  Threshold `json:"normative_df"`
-		GreenMaxDrop Threshold `json:"green_max_drop"`
-		RedDrop      Threshold `json:"red_drop"`
-		StoreyYellow Threshold `json:"storey_yellow"`
-		StoreyRed    Threshold `json:"storey_red"`
-		MinMAC       Threshold `json:"min_mac"`
-		DampingRise  Threshold `json:"damping_rise"`
-		TypologyLow  Threshold `json:"typology_low"`
-		MinCycles    Threshold `json:"min_cycles"`
+		NormativeDF     Threshold `json:"normative_df"`
+		GreenMaxDrop    Threshold `json:"green_max_drop"`
+		RedDrop         Threshold `json:"red_drop"`
+		StoreyYellow    Threshold `json:"storey_yellow"`
+		StoreyRed       Threshold `json:"storey_red"`
+		StoreyMinChange Threshold `json:"storey_min_change"`
+		MinMAC          Threshold `json:"min_mac"`
+		DampingRise     Threshold `json:"damping_rise"`
+		TypologyLow     Threshold `json:"typology_low"`
+		MinCycles       Threshold `json:"min_cycles"`
 	} `json:"thresholds"`
 	Confidence struct {
 		Baseline float64 `json:"baseline"`
@@ -83,6 +84,7 @@ func (p *Policy) check() error {
 	need("red_drop", th.RedDrop, 0, 0.9)
 	need("storey_yellow", th.StoreyYellow, 0, 1)
 	need("storey_red", th.StoreyRed, 0, 1)
+	need("storey_min_change", th.StoreyMinChange, 0, 0.5)
 	need("min_mac", th.MinMAC, 0, 1)
 	need("damping_rise", th.DampingRise, 0, 10)
 	need("typology_low", th.TypologyLow, 0, 1)

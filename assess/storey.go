@@ -81,8 +81,9 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 				DriftShare: curS[k], RefShare: refS[k], Stiffness: rho, StiffnessStd: rho * math.Hypot(refE[k], curE[k]), StoreyEq: alpha}
 			r.Indicators.Storeys = append(r.Indicators.Storeys, sc)
 			// Only a change the mode shapes' own scatter cannot explain
-			// (two standard errors) may point at a storey.
-			if loc+2*locStd >= 1 {
+			// (two standard errors), and beyond the policy's floor, may
+			// point at a storey.
+			if loc+2*locStd >= 1 || loc > 1-th.StoreyMinChange.Value {
 				continue
 			}
 			if alpha < worstAlpha {

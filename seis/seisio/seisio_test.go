@@ -22,9 +22,9 @@ func TestDetectSharedFixtures(t *testing.T) {
 	}{
 		{filepath.Join(lib, "testdata-3channel-signal.mseed3"), MiniSEED3},
 		{filepath.Join(lib, "reference-testdata-steim2-LE.mseed2"), MiniSEED2},
-		{filepath.Join(ms, "fullseed.mseed"), MiniSEED2},                      // full SEED volume: control headers first
+		{filepath.Join(ms, "fullseed.mseed"), MiniSEED2},                     // full SEED volume: control headers first
 		{filepath.Join(ms, "RJOB.BW.EHZ.D.300806.0000.fullseed"), MiniSEED2}, // same
-		{filepath.Join(ms, "various_noise_records.mseed"), MiniSEED2},         // starts with noise records
+		{filepath.Join(ms, "various_noise_records.mseed"), MiniSEED2},        // starts with noise records
 		{filepath.Join(sac, "test.sac"), SAC},
 		{filepath.Join(sac, "test.sac.swap"), SAC},
 		{filepath.Join(sac, "testxy.sac"), SACAlpha},
