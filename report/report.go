@@ -158,6 +158,7 @@ type StoreyChange struct {
 	RefShare     float64 `json:"ref_share,omitempty"`           // the same in the reference
 	Stiffness    float64 `json:"stiffness_ratio"`               // interval stiffness / reference (1 = unchanged)
 	StiffnessStd float64 `json:"stiffness_ratio_std,omitempty"` // its standard error from the mode shapes' scatter
+	Relative     float64 `json:"relative_stiffness"`            // stiffness ratio over the median of the other intervals' (uniform wander removed)
 	StoreyEq     float64 `json:"storey_equivalent"`             // stiffness factor of one storey if the loss is all in one storey
 	Suspect      bool    `json:"suspect"`
 }
