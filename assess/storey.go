@@ -93,6 +93,13 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 			}
 		}
 	}
+	wide := 0
+	for _, sc := range r.Indicators.Storeys {
+		wide = max(wide, sc.ToFloor-sc.FromFloor)
+	}
+	if wide > 3 {
+		r.Limits = append(r.Limits, fmt.Sprintf("The widest instrumented interval spans %d storeys: a loss concentrated in one of them, above all at the top, is under-estimated (by about a third for the top storey in struna's sweeps). Instrument the roof and the floor below it, and keep intervals to three storeys or fewer.", wide))
+	}
 	if worst < 0 {
 		return
 	}
