@@ -22,11 +22,11 @@ package call
 
 import (
 	"fmt"
+	"github.com/struna/struna/relief"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/struna/struna/relief/share"
@@ -156,33 +156,6 @@ func fieldErr(id, field, format string, args ...any) error {
 	return &seis.FormatError{File: "call " + id, Offset: -1, Record: -1, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-func checkID(s string) string {
-	switch {
-	case s == "":
-		return "is empty"
-	case len(s) > maxIDLen:
-		return fmt.Sprintf("is %d bytes long, at most %d", len(s), maxIDLen)
-	case !utf8.ValidString(s):
-		return "is not valid UTF-8"
-	}
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return fmt.Sprintf("holds %q, not allowed in an identifier", r)
-		}
-	}
-	return ""
-}
-
-func checkText(s string, max int) string {
-	switch {
-	case len(s) > max:
-		return fmt.Sprintf("is %d bytes long, at most %d", len(s), max)
-	case !utf8.ValidString(s):
-		return "is not valid UTF-8"
-	}
-	return ""
-}
-
 func checkEmail(s string) string {
 	if s == "" {
 		return ""
@@ -199,12 +172,12 @@ func checkEmail(s string) string {
 func New(s Spec, now time.Time) (Call, error) {
 	id := s.ID
 	for _, f := range []struct{ n, v string }{{"id", s.ID}, {"convener", s.Convener}} {
-		if e := checkID(f.v); e != "" {
+		if e := relief.CheckID(f.v); e != "" {
 			return Call{}, fieldErr(id, f.n, "%s", e)
 		}
 	}
 	if s.Incident != "" {
-		if e := checkID(s.Incident); e != "" {
+		if e := relief.CheckID(s.Incident); e != "" {
 			return Call{}, fieldErr(id, "incident", "%s", e)
 		}
 	}
@@ -212,7 +185,7 @@ func New(s Spec, now time.Time) (Call, error) {
 		return Call{}, fieldErr(id, "title", "is empty")
 	}
 	for _, f := range []struct{ n, v string }{{"title", s.Title}, {"convener_name", s.ConvenerName}, {"url", s.URL}} {
-		if e := checkText(f.v, MaxTextLen); e != "" {
+		if e := relief.CheckText(f.v, MaxTextLen); e != "" {
 			return Call{}, fieldErr(id, f.n, "%s", e)
 		}
 	}
@@ -234,11 +207,11 @@ func New(s Spec, now time.Time) (Call, error) {
 	for i, inv := range s.Invitees {
 		f := fmt.Sprintf("invitees[%d]", i)
 		for _, g := range []struct{ n, v string }{{"id", inv.ID}, {"org", inv.Org}} {
-			if e := checkID(g.v); e != "" {
+			if e := relief.CheckID(g.v); e != "" {
 				return Call{}, fieldErr(id, f+"."+g.n, "%s", e)
 			}
 		}
-		if e := checkText(inv.Name, MaxTextLen); e != "" {
+		if e := relief.CheckText(inv.Name, MaxTextLen); e != "" {
 			return Call{}, fieldErr(id, f+".name", "%s", e)
 		}
 		if e := checkEmail(inv.Email); e != "" {
@@ -258,7 +231,7 @@ func New(s Spec, now time.Time) (Call, error) {
 		if strings.TrimSpace(a) == "" {
 			return Call{}, fieldErr(id, fmt.Sprintf("agenda[%d]", i), "is empty")
 		}
-		if e := checkText(a, MaxTextLen); e != "" {
+		if e := relief.CheckText(a, MaxTextLen); e != "" {
 			return Call{}, fieldErr(id, fmt.Sprintf("agenda[%d]", i), "%s", e)
 		}
 	}
@@ -322,7 +295,7 @@ func (c *Call) SetReadiness(invitee string, r Readiness, delayMinutes int, note 
 	default:
 		return fieldErr(c.ID, "readiness", "%q is not ready, delayed or declined", r)
 	}
-	if e := checkText(note, MaxTextLen); e != "" {
+	if e := relief.CheckText(note, MaxTextLen); e != "" {
 		return fieldErr(c.ID, "note", "%s", e)
 	}
 	c.Readiness = append(c.Readiness, ReadinessChange{Invitee: invitee, Readiness: r, DelayMinutes: delayMinutes, Note: note, At: at})
@@ -340,13 +313,13 @@ func (c *Call) Reschedule(start time.Time, duration time.Duration, by, reason st
 	if c.Status != Scheduled {
 		return fieldErr(c.ID, "status", "a %s call cannot be rescheduled", c.Status)
 	}
-	if e := checkID(by); e != "" {
+	if e := relief.CheckID(by); e != "" {
 		return fieldErr(c.ID, "by", "%s", e)
 	}
 	if duration < time.Minute || duration > MaxDuration {
 		return fieldErr(c.ID, "duration", "%v; 1m to %v", duration, MaxDuration)
 	}
-	if e := checkText(reason, MaxTextLen); e != "" {
+	if e := relief.CheckText(reason, MaxTextLen); e != "" {
 		return fieldErr(c.ID, "reason", "%s", e)
 	}
 	immediate := false
@@ -400,10 +373,10 @@ func (c *Call) Cancel(by, reason string, at time.Time) error {
 	if c.Status != Scheduled {
 		return fieldErr(c.ID, "status", "a %s call cannot be cancelled", c.Status)
 	}
-	if e := checkID(by); e != "" {
+	if e := relief.CheckID(by); e != "" {
 		return fieldErr(c.ID, "by", "%s", e)
 	}
-	if e := checkText(reason, MaxTextLen); e != "" {
+	if e := relief.CheckText(reason, MaxTextLen); e != "" {
 		return fieldErr(c.ID, "reason", "%s", e)
 	}
 	text := "Call cancelled"
@@ -428,10 +401,10 @@ func (c *Call) LogDecision(text, by string, at time.Time) error {
 	if strings.TrimSpace(text) == "" {
 		return fieldErr(c.ID, "text", "is empty")
 	}
-	if e := checkText(text, MaxTextLen); e != "" {
+	if e := relief.CheckText(text, MaxTextLen); e != "" {
 		return fieldErr(c.ID, "text", "%s", e)
 	}
-	if e := checkID(by); e != "" {
+	if e := relief.CheckID(by); e != "" {
 		return fieldErr(c.ID, "by", "%s", e)
 	}
 	c.Decisions = append(c.Decisions, Decision{Text: text, By: by, At: at})

@@ -40,11 +40,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"github.com/struna/struna/relief"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/struna/struna/relief/share"
 	"github.com/struna/struna/seis"
@@ -113,33 +112,6 @@ func fieldErr(rec, field, format string, args ...any) error {
 	return &seis.FormatError{File: rec, Offset: -1, Record: -1, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-func checkID(s string) string {
-	switch {
-	case s == "":
-		return "is empty"
-	case len(s) > maxID:
-		return fmt.Sprintf("is %d bytes long, at most %d", len(s), maxID)
-	case !utf8.ValidString(s):
-		return "is not valid UTF-8"
-	}
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return fmt.Sprintf("holds %q, not allowed in an identifier", r)
-		}
-	}
-	return ""
-}
-
-func checkText(s string, max int) string {
-	switch {
-	case len(s) > max:
-		return fmt.Sprintf("is %d bytes long, at most %d", len(s), max)
-	case !utf8.ValidString(s):
-		return "is not valid UTF-8" // canonical JSON could not carry it faithfully
-	}
-	return ""
-}
-
 // Validate checks m: identifiers, recipients (at least one, no repeats,
 // not the sender), kind, subject, body, creation time, visibility.
 func (m Message) Validate() error {
@@ -155,7 +127,7 @@ func (m Message) Validate() error {
 		ids = append(ids, struct{ field, v string }{"reply_to", m.ReplyTo})
 	}
 	for _, f := range ids {
-		if e := checkID(f.v); e != "" {
+		if e := relief.CheckID(f.v); e != "" {
 			return fieldErr(rec, f.field, "%s", e)
 		}
 	}
@@ -164,7 +136,7 @@ func (m Message) Validate() error {
 	}
 	for i, to := range m.To {
 		f := fmt.Sprintf("to[%d]", i)
-		if e := checkID(to); e != "" {
+		if e := relief.CheckID(to); e != "" {
 			return fieldErr(rec, f, "%s", e)
 		}
 		if to == m.From {
@@ -182,10 +154,10 @@ func (m Message) Validate() error {
 	if strings.TrimSpace(m.Subject) == "" {
 		return fieldErr(rec, "subject", "is empty")
 	}
-	if e := checkText(m.Subject, MaxSubject); e != "" {
+	if e := relief.CheckText(m.Subject, MaxSubject); e != "" {
 		return fieldErr(rec, "subject", "%s", e)
 	}
-	if e := checkText(m.Body, MaxBody); e != "" {
+	if e := relief.CheckText(m.Body, MaxBody); e != "" {
 		return fieldErr(rec, "body", "%s", e)
 	}
 	if m.Created.IsZero() {
@@ -365,7 +337,7 @@ func (r Receipt) check(sm SignedMessage) error {
 
 // SignReceipt signs r with the recipient organisation's private key.
 func SignReceipt(r Receipt, priv ed25519.PrivateKey) (SignedReceipt, error) {
-	if e := checkID(r.By); e != "" {
+	if e := relief.CheckID(r.By); e != "" {
 		return SignedReceipt{}, fieldErr("receipt of "+r.MessageID, "by", "%s", e)
 	}
 	if r.Kind != Delivered && r.Kind != Read {
