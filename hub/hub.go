@@ -147,6 +147,9 @@ func (s *Server) routes() {
 	// PATCH and DELETE get 405.
 	s.route("GET /api/v1/audit", coordinator, s.getAudit)
 
+	// The relief operation (issue 6): hub/relief.go.
+	s.reliefRoutes()
+
 	m.HandleFunc("GET /{$}", s.uiIndex)
 	m.Handle("GET /static/", http.FileServerFS(s.ui))
 }

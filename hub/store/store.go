@@ -26,6 +26,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/struna/struna/relief"
+	"github.com/struna/struna/relief/msg"
 	"github.com/struna/struna/report"
 )
 
@@ -355,6 +357,58 @@ type Store interface {
 	// Audit lists audit entries newest first. There is no method that
 	// changes or deletes them, and the database refuses it too.
 	Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
+
+	// Orgs lists the organisations by name.
+	Orgs(ctx context.Context) ([]Org, error)
+
+	// AppendReliefMessage stores an EDXL-RM message of the relief
+	// operation. A RequestResource starts a thread; an unsolicited offer
+	// without a request id is stored loose; any other message is checked
+	// against its request's thread as stored (relief.Thread.Append) and
+	// the thread with it is returned (the zero Thread for a loose offer).
+	// ErrInvalid names what makes the message invalid there, ErrNotFound
+	// an unknown request, ErrConflict an id already stored. Appends to one
+	// thread are serialised.
+	AppendReliefMessage(ctx context.Context, a Actor, m relief.Message) (relief.Thread, error)
+	// ReliefThread rebuilds one request's thread, ErrNotFound if none.
+	ReliefThread(ctx context.Context, requestID string) (relief.Thread, error)
+	// ReliefThreads rebuilds every thread in the order the requests were
+	// stored, and returns the loose unsolicited offers.
+	ReliefThreads(ctx context.Context) ([]relief.Thread, []relief.Message, error)
+	// PutSigningKey registers an organisation's Ed25519 public key:
+	// ErrNotFound for an unknown org, ErrConflict if the key id is
+	// registered already.
+	PutSigningKey(ctx context.Context, a Actor, k SigningKey) (SigningKey, error)
+	// SigningKeys lists the keys of org ("" for all) by org and age.
+	SigningKeys(ctx context.Context, org string) ([]SigningKey, error)
+
+	// PutOfficialMessage stores a signed official message (the caller has
+	// verified it): ErrConflict if its id is stored.
+	PutOfficialMessage(ctx context.Context, a Actor, sm msg.SignedMessage) error
+	// OfficialMessage returns a message with its receipts, ErrNotFound if
+	// none.
+	OfficialMessage(ctx context.Context, id string) (OfficialMessage, error)
+	// OfficialMessages lists the messages from or to org ("" for all) in
+	// the order they were stored, with their receipts.
+	OfficialMessages(ctx context.Context, org string) ([]OfficialMessage, error)
+	// PutReceipt stores a signed receipt (the caller has verified it):
+	// ErrNotFound for an unknown message, ErrConflict if its organisation
+	// already sent a receipt of that kind.
+	PutReceipt(ctx context.Context, a Actor, sr msg.SignedReceipt) error
+}
+
+// OfficialMessage is a signed official message and its signed receipts.
+type OfficialMessage struct {
+	Signed   msg.SignedMessage   `json:"signed"`
+	Receipts []msg.SignedReceipt `json:"receipts"`
+}
+
+// SigningKey is an organisation's registered Ed25519 public key.
+type SigningKey struct {
+	Org       string    `json:"org"`
+	KeyID     string    `json:"key_id"` // relief/msg.KeyID of PublicKey
+	PublicKey []byte    `json:"public_key"`
+	Created   time.Time `json:"created"`
 }
 
 // Options tune a store.
