@@ -149,6 +149,7 @@ func (s *Server) routes() {
 
 	// The relief operation (issue 6): hub/relief.go.
 	s.reliefRoutes()
+	s.callRoutes() // coordination calls: hub/call.go
 
 	m.HandleFunc("GET /{$}", s.uiIndex)
 	m.Handle("GET /static/", http.FileServerFS(s.ui))

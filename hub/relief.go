@@ -424,52 +424,12 @@ func (s *Server) getBrief(w http.ResponseWriter, r *http.Request, p store.Princi
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("format: %q is not json or md", format))
 		return
 	}
-	ctx := r.Context()
-	pol, err := s.policy(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	threads, loose, err := s.st.ReliefThreads(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	bs, err := s.st.Buildings(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ars, err := s.st.Areas(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ws, err := s.st.Worksites(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	snap := brief.Snapshot{At: s.now().UTC(), Threads: threads, Loose: loose,
-		Rules: relief.DuplicateRules{ETATolerance: relief.DefaultETATolerance}}
 	// The hub shows buildings and areas to every token (the map), so the
 	// brief does too; it holds no trapped-person data for them.
-	team := map[string]string{}
-	for _, w := range ws {
-		if w.BuildingID != "" && w.Holder != nil {
-			team[w.BuildingID] = w.Holder.Team
-		}
-	}
-	for _, b := range bs {
-		snap.Buildings = append(snap.Buildings, brief.Building{ID: b.ID, Name: b.Name, Placard: b.Placard, Team: team[b.ID], Visibility: share.Public})
-	}
-	for _, a := range ars {
-		id := fmt.Sprint(a.ID)
-		if a.Kind == "hazard" {
-			snap.Hazards = append(snap.Hazards, brief.Hazard{ID: id, Kind: a.Kind, Detail: a.Name, Org: a.Org, Visibility: share.Public})
-			continue
-		}
-		snap.SafeAreas = append(snap.SafeAreas, brief.Area{ID: id, Kind: a.Kind, Name: a.Name, Org: a.Org, Visibility: share.Public})
+	snap, pol, err := s.snapshot(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	b := brief.Build(snap, pol, shareViewer(p))
 	if format == "md" {

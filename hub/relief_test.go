@@ -11,6 +11,7 @@ import (
 	"github.com/struna/struna/hub/store"
 	"github.com/struna/struna/relief"
 	"github.com/struna/struna/relief/brief"
+	"github.com/struna/struna/relief/call"
 	"github.com/struna/struna/relief/share"
 )
 
@@ -307,6 +308,45 @@ func TestReliefScenario(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
 	if len(lines) != 4 || !strings.HasPrefix(lines[1], "#") || !strings.Contains(string(csv), "R-DIAG") {
 		t.Errorf("HXL requests:\n%s", csv)
+	}
+
+	// A coordination call is convened now with the agenda left to the
+	// hub; the invitees get ready; the brief attached to the call reflects
+	// the requests, offers, teams and buildings; a decision is logged.
+	callReq := map[string]any{"id": "CALL-1", "title": "USAR coordination", "start": "now", "duration_minutes": 30, "visibility": "parties",
+		"invitees": []map[string]any{{"org": "USAR-FR"}, {"org": "DE-THW"}}}
+	got, data, _ = h.do("POST", "/api/v1/calls", "coordinator", callReq)
+	cv := decodeCallView(t, data)
+	if got != 201 || !cv.Immediate || len(cv.Agenda) == 0 || !strings.Contains(strings.Join(cv.Agenda, "\n"), "O-DE") {
+		t.Fatalf("call (%d): agenda %q, want one proposed from the brief (duplicate O-DE): %s", got, cv.Agenda, data)
+	}
+	post2 := func(who, path string, body any) callView {
+		t.Helper()
+		h.clk.Advance(time.Second)
+		got, data, _ := h.do("POST", path, who, body)
+		if got != 200 {
+			t.Fatalf("POST %s as %s: %d %s", path, who, got, data)
+		}
+		return decodeCallView(t, data)
+	}
+	post2("fr-coord", "/api/v1/calls/CALL-1/readiness", map[string]any{"readiness": "ready"})
+	cv = post2("de", "/api/v1/calls/CALL-1/readiness", map[string]any{"readiness": "delayed", "delay_minutes": 5})
+	if cv.Tally != (callTally{Ready: 1, Delayed: 1}) {
+		t.Fatalf("call tally %+v", cv.Tally)
+	}
+	post2("coordinator", "/api/v1/calls/CALL-1/open", nil)
+	post2("fr-coord", "/api/v1/calls/CALL-1/decisions", map[string]any{"text": "O-DE withdrawn as a duplicate of O-FR; FRA-1 keeps C-6"})
+	_, data, _ = h.do("GET", "/api/v1/calls/CALL-1", "de", nil)
+	cv = decodeCallView(t, data)
+	if cv.Status != call.Open || len(cv.Decisions) != 1 || cv.Decisions[0].By != "USAR-FR" || cv.Brief == nil {
+		t.Fatalf("call: %s", data)
+	}
+	cb := cv.Brief.Headline
+	if len(cv.Brief.Requests) != 2 || cb.DuplicateOffers != 1 || cb.TeamsOnSite != 2 || cb.Red != 1 || cb.Green != 1 {
+		t.Fatalf("call brief headline %+v, %d requests", cb, len(cv.Brief.Requests))
+	}
+	if got, _, _ := h.do("GET", "/api/v1/calls/CALL-1", "viewer", nil); got != 404 {
+		t.Errorf("viewer GET call: %d, want 404", got)
 	}
 
 	// A viewer without rights sees none of it.

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/struna/struna/relief"
+	"github.com/struna/struna/relief/call"
 	"github.com/struna/struna/relief/msg"
 	"github.com/struna/struna/report"
 )
@@ -395,6 +396,21 @@ type Store interface {
 	// ErrNotFound for an unknown message, ErrConflict if its organisation
 	// already sent a receipt of that kind.
 	PutReceipt(ctx context.Context, a Actor, sr msg.SignedReceipt) error
+
+	// CreateCall stores a new coordination call (made by call.New):
+	// ErrConflict if its id exists, ErrInvalid if it is not well formed.
+	CreateCall(ctx context.Context, a Actor, c call.Call) error
+	// Call returns a call, ErrNotFound if none.
+	Call(ctx context.Context, id string) (call.Call, error)
+	// Calls lists the calls in the order they were convened.
+	Calls(ctx context.Context) ([]call.Call, error)
+	// UpdateCall loads call id, applies fn and stores the result with its
+	// audit entry, all in one transaction holding the call's row, so that
+	// concurrent changes (readiness answers from several invitees) are
+	// applied one after the other and none is lost. An error from fn is
+	// returned as is if it is an *Error, else as ErrInvalid; nothing is
+	// stored then. It returns the call as stored.
+	UpdateCall(ctx context.Context, a Actor, id string, fn func(*call.Call) error) (call.Call, error)
 }
 
 // OfficialMessage is a signed official message and its signed receipts.
