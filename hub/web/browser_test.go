@@ -59,6 +59,8 @@ func TestBrowser(t *testing.T) {
 		"STRUNA_PUSH_URL="+srv.URL+"/_test/push",
 		"STRUNA_DROP_URL="+srv.URL+"/_test/drop",
 		"STRUNA_TILES_URL="+srv.URL+"/_test/tiles",
+		"STRUNA_E2E_RELIEF=1",
+		"STRUNA_CALL_URL="+srv.URL+"/_test/call-other",
 	)
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -75,6 +77,9 @@ func TestBrowser(t *testing.T) {
 		"ok - building B-2 turns red in the list without reload",
 		"ok - after the stream is cut the page reconnects and catches up",
 		"ok - with a tile URL configured the map shows tiles under the buildings",
+		"ok - duplicate offer OFF-2 flagged with the reason", "ok - call lists both invitees",
+		"ok - answering \"ready\" shows ORG-A ready", "arrives without reload (event stream)",
+		"ok - official message MSG-1 listed",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("e2e output lacks %q: a step was skipped", want)
@@ -85,10 +90,13 @@ func TestBrowser(t *testing.T) {
 	// caller's team, and the event stream authenticated by query token
 	// (EventSource cannot send headers), never on other routes.
 	hub.mu.Lock()
-	claims, sseAuth, queryAuth := hub.claims, hub.sseAuth, hub.queryAuth
+	claims, sseAuth, queryAuth, answers := hub.claims, hub.sseAuth, hub.queryAuth, hub.answers
 	hub.mu.Unlock()
 	if len(claims) == 0 || claims[0] != "C-1 "+fakeTeam {
 		t.Errorf("claims seen by the hub = %q, want first %q", claims, "C-1 "+fakeTeam)
+	}
+	if len(answers) == 0 || answers[0] != fakeOrg+" ready" {
+		t.Errorf("readiness answers seen by the hub = %q, want first %q", answers, fakeOrg+" ready")
 	}
 	if len(sseAuth) < 2 {
 		t.Errorf("the UI opened the event stream %d times, want at least 2 (a reconnect after the cut)", len(sseAuth))
@@ -102,7 +110,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the UI sent the token as a query parameter outside /api/v1/events: %q", queryAuth)
 	}
 
-	for _, name := range []string{"map", "building", "report", "worksites", "conflict", "map-live", "map-tiles"} {
+	for _, name := range []string{"map", "building", "report", "worksites", "conflict", "map-live", "map-tiles", "relief"} {
 		b, err := os.ReadFile(filepath.Join(shots, name+".png"))
 		if err != nil {
 			t.Errorf("screenshot %s: %v", name, err)
@@ -116,7 +124,7 @@ func TestBrowser(t *testing.T) {
 		if r := img.Bounds(); r.Dx() != 1280 || r.Dy() != 800 {
 			t.Errorf("screenshot %s is %v, want 1280×800", name, r)
 		}
-		if *update && (name == "building" || name == "worksites") {
+		if *update && (name == "building" || name == "worksites" || name == "relief") {
 			if err := os.WriteFile(filepath.Join("testdata", "screenshot-"+name+".png"), b, 0o644); err != nil {
 				t.Error(err)
 			}

@@ -31,6 +31,10 @@ type fakeHub struct {
 	buildings []map[string]any
 	reports   map[string][]byte // assessment id → HTML
 	worksites []map[string]any
+	relief    map[string]any   // GET /api/v1/requests
+	call      map[string]any   // the one coordination call, as GET /api/v1/calls shows it
+	messages  []map[string]any // GET /api/v1/messages
+	answers   []string         // "SEAT READINESS" of every accepted readiness answer
 	subs      map[chan sse]bool
 	claims    []string // "CODE TEAM" of every accepted claim, in order
 	sseAuth   []string // how each SSE client authenticated
@@ -82,7 +86,74 @@ func newFakeHub(token string) (*fakeHub, error) {
 		{"code": "C-2", "name": "Apartment block 7", "lat": 36.1995, "lon": 36.1668, "sector": "C", "building_id": "B-3",
 			"holder": map[string]any{"team": fakeOther, "org": fakeOtherOr, "since": now.Add(-15 * time.Minute).Format(time.RFC3339), "until": now.Add(45 * time.Minute).Format(time.RFC3339)}},
 	}
+	f.seedRelief(now)
 	return f, nil
+}
+
+// seedRelief adds the relief data: one urgent request with two offers of
+// the same team (the second flagged as a duplicate of the first), one call
+// with two invited organisations, and one official message.
+func (f *fakeHub) seedRelief(now time.Time) {
+	ts := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339) }
+	team := map[string]any{"kind": "usar_team", "id": "RUS-1", "name": "EMERCOM <b>heavy</b>", "class": "heavy", "size": 60}
+	f.relief = map[string]any{
+		"requests": []any{map[string]any{
+			"request_id": "REQ-1", "from": fakeOrg, "incident": "TR-2023", "sent": ts(-2 * time.Hour), "visibility": "parties",
+			"request": map[string]any{"resource": map[string]any{"kind": "usar_team", "class": "heavy"}, "quantity": 2,
+				"location": map[string]any{"lat": 36.2, "lon": 36.16, "place": "Antakya, Hatay"}, "needed_by": ts(4 * time.Hour), "priority": "urgent"},
+			"requested": 2, "offered": 2, "committed": 1, "arrived": 0, "fulfilment": "partial", "on_site": "none",
+			"offers": []any{
+				map[string]any{"offer_id": "OFF-1", "request_id": "REQ-1", "type": "ResponseToRequestResource", "org": fakeOtherOr, "sent": ts(-90 * time.Minute),
+					"visibility": "parties", "resource": team, "quantity": 1, "committed": 1, "eta": ts(3 * time.Hour), "status": "committed", "history": []any{}, "duplicate": nil},
+				map[string]any{"offer_id": "OFF-2", "request_id": "REQ-1", "type": "ResponseToRequestResource", "org": fakeOtherOr, "sent": ts(-30 * time.Minute),
+					"visibility": "parties", "resource": team, "quantity": 1, "committed": 0, "eta": ts(3 * time.Hour), "status": "offered", "history": []any{},
+					"duplicate": map[string]any{"offer_id": "OFF-2", "rule": "same_resource", "of": "OFF-1", "reason": "offers resource RUS-1 <again>, already offered in OFF-1"}},
+			},
+		}},
+		"unsolicited": []any{},
+	}
+	f.call = map[string]any{
+		"id": "CALL-1", "incident": "TR-2023", "title": "Heavy USAR <coordination>", "convener": fakeOrg, "convener_name": fakeOrg,
+		"invitees": []any{map[string]any{"id": fakeOrg, "name": fakeOrg, "org": fakeOrg}, map[string]any{"id": fakeOtherOr, "name": fakeOtherOr, "org": fakeOtherOr}},
+		"start":    ts(20 * time.Minute), "immediate": false, "duration": int64(30 * time.Minute), "agenda": []any{"Heavy USAR teams"},
+		"visibility": "public", "status": "scheduled", "created": ts(-5 * time.Minute), "updated": ts(-5 * time.Minute), "sequence": 0,
+		"readiness": []any{}, "reschedules": []any{}, "decisions": []any{},
+		"seats": []any{
+			map[string]any{"id": fakeOrg, "name": fakeOrg, "org": fakeOrg, "readiness": ""},
+			map[string]any{"id": fakeOtherOr, "name": fakeOtherOr, "org": fakeOtherOr, "readiness": ""},
+		},
+		"tally": map[string]any{"ready": 0, "delayed": 0, "declined": 0, "no_answer": 2},
+	}
+	f.messages = []map[string]any{{
+		"signed": map[string]any{"message": map[string]any{"id": "MSG-1", "incident": "TR-2023", "from": fakeOtherOr, "to": []any{fakeOrg},
+			"kind": "note", "subject": "Airspace <closed> over sector C", "body": "Until 18:00 UTC.", "created": ts(-40 * time.Minute), "visibility": "parties"},
+			"key_id": "k1", "digests": map[string]any{}, "signature": "c2ln"},
+		"receipts": []any{},
+	}}
+}
+
+// setSeat records a readiness answer in the call (held under f.mu) and
+// tells the event stream, as the real hub does for a public call.
+func (f *fakeHub) setSeat(seat, readiness string, delay int) {
+	tally := map[string]int{"ready": 0, "delayed": 0, "declined": 0, "no_answer": 0}
+	for _, x := range f.call["seats"].([]any) {
+		s := x.(map[string]any)
+		if s["id"] == seat {
+			s["readiness"] = readiness
+			delete(s, "delay_minutes")
+			if readiness == "delayed" {
+				s["delay_minutes"] = delay
+			}
+		}
+		r, _ := s["readiness"].(string)
+		if r == "" {
+			r = "no_answer"
+		}
+		tally[r]++
+	}
+	f.call["tally"] = tally
+	f.answers = append(f.answers, seat+" "+readiness)
+	f.broadcast("call", f.call)
 }
 
 func (f *fakeHub) areas() map[string]any {
@@ -211,6 +282,18 @@ func (f *fakeHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		writeJSON(w, 200, f.buildings[0])
+	case p == "/_test/call-other" && r.Method == http.MethodPost:
+		// The test's own hook: the other organisation answers "delayed 10 min".
+		f.setSeat(fakeOtherOr, "delayed", 10)
+		writeJSON(w, 200, f.call)
+	case p == "/api/v1/requests":
+		writeJSON(w, 200, f.relief)
+	case p == "/api/v1/messages":
+		writeJSON(w, 200, f.messages)
+	case p == "/api/v1/calls":
+		writeJSON(w, 200, []any{f.call})
+	case strings.HasPrefix(p, "/api/v1/calls/"):
+		f.serveCall(w, r, strings.TrimPrefix(p, "/api/v1/calls/"), body)
 	case p == "/api/v1/me":
 		writeJSON(w, 200, map[string]string{"org": fakeOrg, "role": "field", "token_name": "laptop-1"})
 	case p == "/api/v1/buildings.geojson":
@@ -317,6 +400,53 @@ func (f *fakeHub) serveLease(w http.ResponseWriter, p string, body map[string]an
 		return
 	}
 	f.broadcast("worksite", ws)
+}
+
+func (f *fakeHub) serveCall(w http.ResponseWriter, r *http.Request, rest string, body map[string]any) {
+	id, action, _ := strings.Cut(rest, "/")
+	if id != f.call["id"] {
+		writeJSON(w, 404, map[string]string{"error": "call " + id + " does not exist"})
+		return
+	}
+	switch {
+	case action == "" && r.Method == http.MethodGet:
+		v := map[string]any{}
+		for k, x := range f.call {
+			v[k] = x
+		}
+		v["brief"] = map[string]any{"incident": "TR-2023", "at": time.Now().UTC().Format(time.RFC3339), "public": false,
+			"headline": map[string]any{"open_requests": 1, "urgent_unfulfilled": 1, "overdue": 0, "offers_awaiting": 1, "duplicate_offers": 1,
+				"teams_on_site": 0, "teams_en_route": 1, "buildings": 3, "red": 1, "yellow": 1, "green": 1, "unassessed": 0,
+				"red_without_team": 1, "trapped_reported": 0, "safe_areas": 3, "hazards": 2, "pending_decisions": 0}}
+		writeJSON(w, 200, v)
+	case action == "ics" && r.Method == http.MethodGet:
+		w.Header().Set("Content-Type", "text/calendar; charset=utf-8; method=REQUEST")
+		w.Header().Set("Content-Disposition", `attachment; filename="CALL-1.ics"`)
+		_, _ = fmt.Fprint(w, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//struna//fake//EN\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:CALL-1\r\nSUMMARY:Heavy USAR coordination\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	case action == "readiness" && r.Method == http.MethodPost:
+		seat, _ := body["invitee"].(string)
+		if seat == "" {
+			seat = fakeOrg
+		}
+		if seat != fakeOrg {
+			writeJSON(w, 403, map[string]string{"error": fmt.Sprintf("invitee: %q is not a seat of %s (its seats: %s); an organisation answers for itself only", seat, fakeOrg, fakeOrg)})
+			return
+		}
+		rd, _ := body["readiness"].(string)
+		delay, _ := body["delay_minutes"].(float64)
+		switch {
+		case rd != "ready" && rd != "delayed" && rd != "declined":
+			writeJSON(w, 400, map[string]string{"error": fmt.Sprintf("readiness: %q is not ready, delayed or declined", rd)})
+			return
+		case rd == "delayed" && delay < 1:
+			writeJSON(w, 400, map[string]string{"error": "delay_minutes: a delayed answer needs the minutes of delay"})
+			return
+		}
+		f.setSeat(seat, rd, int(delay))
+		writeJSON(w, 200, f.call)
+	default:
+		writeJSON(w, 404, map[string]string{"error": "no route " + r.Method + " " + r.URL.Path})
+	}
 }
 
 // serveEvents streams events until the client goes away. Called with

@@ -12,6 +12,9 @@
 //   STRUNA_PUSH_URL  (fake hub only) POST here makes building B-2 red through the event stream
 //   STRUNA_DROP_URL  (fake hub only) POST here cuts the event streams and changes a building silently
 //   STRUNA_TILES_URL (fake hub only) POST here makes /api/v1/config announce a (local) tile URL
+//   STRUNA_E2E_RELIEF=1 (fake hub only) check the relief view against the fake's relief data
+//                    (request REQ-1 with a duplicate offer, call CALL-1, message MSG-1)
+//   STRUNA_CALL_URL  (fake hub only) POST here makes the other organisation answer CALL-1 "delayed 10 min"
 //
 // What it checks, step by step (each prints "ok - ..." or fails with exit 1):
 //   sign-in through the token dialog; live stream connected; every building the
@@ -20,7 +23,11 @@
 //   building on the map opens its panel and its report opens in a sandboxed
 //   iframe; claiming a free worksite updates the board; a conflicting claim shows
 //   the hub's 409 sentence; a release done outside the page (through the API)
-//   reaches the board through the event stream alone; no request leaves the hub.
+//   reaches the board through the event stream alone; the relief tab shows its
+//   three parts (with STRUNA_E2E_RELIEF=1: the request, its duplicate offer and
+//   reason, the call's seats and brief, the .ics, a "ready" answer, another
+//   organisation's answer arriving through the event stream, the messages);
+//   no request leaves the hub.
 
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -34,6 +41,8 @@ const CHROMIUM = process.env.STRUNA_CHROMIUM || '/usr/bin/chromium';
 const PUSH = process.env.STRUNA_PUSH_URL || '';
 const DROP = process.env.STRUNA_DROP_URL || '';
 const TILES = process.env.STRUNA_TILES_URL || '';
+const RELIEF = process.env.STRUNA_E2E_RELIEF === '1';
+const CALL_HOOK = process.env.STRUNA_CALL_URL || '';
 if (BASE === '/' || !TOKEN) {
   console.error('set STRUNA_URL and STRUNA_TOKEN');
   process.exit(2);
@@ -348,6 +357,64 @@ await step('tiles', async () => {
   await shot('map-tiles');
 });
 
+await step('relief view', async () => {
+  await page.click('#tab-relief');
+  await page.locator('#view-relief:not([hidden])').waitFor();
+  for (const part of ['requests', 'calls', 'messages']) {
+    await page.waitForFunction((id) => {
+      const el = document.getElementById(id);
+      return el && el.textContent && !/^Loading/.test(el.textContent);
+    }, 'relief-' + part);
+  }
+  const errs = await page.$$eval('#view-relief .msg-error', (els) => els.map((e) => e.textContent));
+  check(errs.length === 0, 'relief tab shows requests, calls and messages', errs.join(' | '));
+  await shot('relief-any');
+  if (!RELIEF) return;
+
+  const req = page.locator('article.req[data-request="REQ-1"]');
+  await req.waitFor();
+  check((await req.getAttribute('data-priority')) === 'urgent' && /URGENT/.test(await req.locator('.prio').innerText()), 'request REQ-1 shown as urgent');
+  check(/partial/.test(await req.locator('[data-field="fulfilment"]').innerText()), 'request REQ-1 shown as partially fulfilled');
+  const offers = await req.locator('li.offer').evaluateAll((els) => els.map((e) => ({ id: e.dataset.offer, status: e.dataset.status, dup: e.dataset.duplicate, text: e.textContent, html: e.innerHTML })));
+  check(offers.length === 2, 'request REQ-1 lists its two offers', JSON.stringify(offers.map((o) => o.id)));
+  const o1 = offers.find((o) => o.id === 'OFF-1');
+  const o2 = offers.find((o) => o.id === 'OFF-2');
+  check(o1 && o1.dup === 'false' && o1.status === 'committed' && /committed/i.test(o1.text), 'offer OFF-1 shown committed, not a duplicate');
+  check(o2 && o2.dup === 'true' && /DUPLICATE/.test(o2.text) && o2.text.includes('already offered in OFF-1'), 'duplicate offer OFF-2 flagged with the reason', o2 ? o2.text : 'missing');
+  check(o2 && o2.text.includes('<again>') && !o2.html.includes('<again>') && o2.text.includes('EMERCOM <b>heavy</b>'), 'offer text shown as text, not markup');
+
+  const call = page.locator('article.call[data-call="CALL-1"]');
+  await call.waitFor();
+  check((await call.locator('.card-title').innerText()) === 'Heavy USAR <coordination>', 'call CALL-1 shown with its title as text');
+  check(/Starts \d\d:\d\d/.test(await call.innerText()), 'call shows its start');
+  const seats = await call.locator('li[data-seat]').evaluateAll((els) => els.map((e) => e.dataset.seat + '=' + e.dataset.readiness));
+  check(seats.join(',') === 'ORG-A=none,ORG-B=none', 'call lists both invitees, no answer yet', seats.join(','));
+  await call.locator('.headline [data-key="open_requests"]').waitFor();
+  check((await call.locator('.headline [data-key="duplicate_offers"] dd').innerText()) === '1', 'call shows the brief\'s headline numbers');
+
+  const [dl] = await Promise.all([page.waitForEvent('download'), call.locator('[data-action="ics"]').click()]);
+  const ics = fs.readFileSync(await dl.path(), 'utf8');
+  check(ics.startsWith('BEGIN:VCALENDAR') && dl.suggestedFilename() === 'CALL-1.ics', 'the call\'s .ics downloads', dl.suggestedFilename());
+
+  await call.locator('select[name="readiness"]').selectOption('ready');
+  await call.locator('[data-action="answer"]').click();
+  await page.locator('article.call[data-call="CALL-1"] li[data-seat="ORG-A"][data-readiness="ready"]').waitFor();
+  ok('answering "ready" shows ORG-A ready');
+
+  if (CALL_HOOK) {
+    await fetch(CALL_HOOK, { method: 'POST', headers: { Authorization: 'Bearer ' + TOKEN }, body: '{}' });
+    const other = page.locator('article.call[data-call="CALL-1"] li[data-seat="ORG-B"][data-readiness="delayed"]');
+    await other.waitFor({ timeout: 10000 });
+    check(/delayed 10 min/.test(await other.innerText()), 'another organisation\'s "delayed 10 min" arrives without reload (event stream)');
+  }
+
+  const m = page.locator('#relief-messages li[data-message="MSG-1"]');
+  await m.waitFor();
+  const mt = await m.innerText();
+  check(/verified/.test(mt) && /From ORG-B to ORG-A/.test(mt) && mt.includes('Airspace <closed> over sector C'), 'official message MSG-1 listed with from, to, subject and verified', mt);
+  await shot('relief');
+});
+
 await step('phone layout', async () => {
   await page.setViewportSize({ width: 412, height: 860 });
   await page.evaluate(() => (location.hash = '#/map'));
@@ -358,6 +425,11 @@ await step('phone layout', async () => {
   await page.click('#tab-worksites');
   await page.waitForTimeout(300);
   await shot('phone-worksites');
+  await page.click('#tab-relief');
+  await page.waitForTimeout(300);
+  const wideR = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.getElementById('view-relief').scrollWidth));
+  check(wideR <= 412, 'relief view fits a 412 px wide phone screen', `${wideR} px wide`);
+  await shot('phone-relief');
   await page.setViewportSize({ width: 1280, height: 800 });
 });
 

@@ -1,5 +1,5 @@
 // struna hub web UI: entry point. Lays out the page, routes on the URL
-// hash (#/map, #/b/ID, #/b/ID/report/AID, #/worksites[/CODE]), keeps the
+// hash (#/map, #/b/ID, #/b/ID/report/AID, #/worksites[/CODE], #/relief), keeps the
 // data fresh from the live event stream, and asks for the access token.
 
 import 'leaflet/dist/leaflet.css';
@@ -13,6 +13,7 @@ import { BuildingList } from './list';
 import { Live, LiveState } from './live';
 import { MapView } from './map';
 import { Building, BuildingDetail, Me, Team, Worksite, building, buildingsFromGeoJSON, me as parseMe, obj, str } from './model';
+import { ReliefView } from './relief';
 import { Board, loadTeams, loadWorksites } from './worksites';
 
 interface State {
@@ -32,6 +33,7 @@ const liveChip = h('span', { class: 'live live-connecting', id: 'live', role: 's
 const whoBtn = h('button', { class: 'who', id: 'who', type: 'button' }, 'Sign in');
 const tabMap = h('a', { class: 'tab', href: '#/map', id: 'tab-map' }, 'Map');
 const tabWs = h('a', { class: 'tab', href: '#/worksites', id: 'tab-worksites' }, 'Worksites');
+const tabRelief = h('a', { class: 'tab', href: '#/relief', id: 'tab-relief' }, 'Relief');
 const mapEl = h('div', { id: 'map', class: 'map', role: 'region', 'aria-label': 'Map of buildings, safe areas and hazards' });
 const side = h('aside', { class: 'side', id: 'side' });
 const listEl = h('div', { class: 'side-list' });
@@ -39,6 +41,7 @@ const detailEl = h('div', { class: 'side-detail', id: 'building-panel', hidden: 
 side.append(listEl, detailEl);
 const mapView = h('section', { class: 'view view-map', id: 'view-map' }, mapEl, side);
 const wsView = h('section', { class: 'view view-worksites', id: 'view-worksites', hidden: true });
+const reliefView = h('section', { class: 'view view-relief', id: 'view-relief', hidden: true });
 const reportView = h('section', { class: 'view view-report', id: 'view-report', hidden: true });
 const toasts = h('div', { class: 'toasts', 'aria-live': 'polite' });
 
@@ -48,10 +51,10 @@ replace(
     'header',
     { class: 'top' },
     h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '◆'), ' struna ', h('span', { class: 'brand-sub' }, 'hub')),
-    h('nav', { class: 'tabs', 'aria-label': 'Views' }, tabMap, tabWs),
+    h('nav', { class: 'tabs', 'aria-label': 'Views' }, tabMap, tabWs, tabRelief),
     h('div', { class: 'top-right' }, liveChip, whoBtn),
   ),
-  h('main', { class: 'main' }, mapView, wsView, reportView),
+  h('main', { class: 'main' }, mapView, wsView, reliefView, reportView),
   toasts,
 );
 
@@ -131,6 +134,7 @@ setUnauthorizedHandler(() => {
 
 function renderWho(): void {
   const m = state.me;
+  relief.setMe(m);
   if (!m) {
     replace(whoBtn, 'Sign in');
     whoBtn.title = 'Enter an access token';
@@ -166,6 +170,16 @@ const live = new Live({
         break;
       case 'area':
         debounce('areas', () => void loadAreas(), 300);
+        break;
+      case 'relief':
+        debounce('relief', () => void relief.loadRequests(), 300);
+        break;
+      case 'call':
+        relief.onCallEvent(data);
+        break;
+      case 'message':
+      case 'receipt':
+        debounce('messages', () => void relief.loadMessages(), 300);
         break;
       case 'building': {
         const b = building(data);
@@ -210,6 +224,7 @@ async function refreshBuilding(id: string): Promise<void> {
 
 let map: MapView | null = null;
 const list = new BuildingList(listEl, (id) => go(`#/b/${encodeURIComponent(id)}`));
+const relief = new ReliefView(reliefView);
 const board = new Board(wsView, {
   reload: () => reloadWorksites(),
   showOnMap: (w) => {
@@ -288,7 +303,7 @@ function loadAll(): Promise<void> {
   if (loading) return loading;
   loading = (async () => {
     if (!(await loadMe())) return;
-    await Promise.allSettled([loadBuildings(), loadAreas(), reloadWorksites()]);
+    await Promise.allSettled([loadBuildings(), loadAreas(), reloadWorksites(), relief.loadAll()]);
     const r = route();
     if (r.building) void openBuilding(r.building, false);
   })().finally(() => {
@@ -307,7 +322,7 @@ function signedIn(): void {
 // ---- routing --------------------------------------------------------------
 
 interface Route {
-  view: 'map' | 'worksites' | 'report';
+  view: 'map' | 'worksites' | 'relief' | 'report';
   building: string;
   assessment: string;
   worksite: string;
@@ -322,7 +337,9 @@ function route(): Route {
     }
   });
   const r: Route = { view: 'map', building: '', assessment: '', worksite: '' };
-  if (parts[0] === 'worksites') {
+  if (parts[0] === 'relief') {
+    r.view = 'relief';
+  } else if (parts[0] === 'worksites') {
     r.view = 'worksites';
     r.worksite = parts[1] ?? '';
   } else if (parts[0] === 'b' && parts[1]) {
@@ -374,11 +391,13 @@ function onRoute(): void {
   const r = route();
   mapView.hidden = r.view !== 'map';
   wsView.hidden = r.view !== 'worksites';
+  reliefView.hidden = r.view !== 'relief';
   reportView.hidden = r.view !== 'report';
-  tabMap.classList.toggle('active', r.view !== 'worksites');
-  tabWs.classList.toggle('active', r.view === 'worksites');
-  tabMap.setAttribute('aria-current', r.view !== 'worksites' ? 'page' : 'false');
-  tabWs.setAttribute('aria-current', r.view === 'worksites' ? 'page' : 'false');
+  const tabOf = r.view === 'worksites' ? tabWs : r.view === 'relief' ? tabRelief : tabMap;
+  for (const t of [tabMap, tabWs, tabRelief]) {
+    t.classList.toggle('active', t === tabOf);
+    t.setAttribute('aria-current', t === tabOf ? 'page' : 'false');
+  }
   if (r.view === 'map') {
     listEl.hidden = r.building !== '';
     detailEl.hidden = r.building === '';
@@ -390,6 +409,8 @@ function onRoute(): void {
     window.setTimeout(() => map?.invalidate(), 0);
   } else if (r.view === 'worksites') {
     if (r.worksite) board.focus(r.worksite);
+  } else if (r.view === 'relief') {
+    // nothing to select: the view is kept fresh by loadAll and the event stream
   } else {
     const b = map?.getBuilding(r.building);
     void showReport(reportView, b?.name || r.building, r.assessment, () => go(`#/b/${encodeURIComponent(r.building)}`));
