@@ -150,6 +150,7 @@ func (s *Server) routes() {
 	// The relief operation (issue 6): hub/relief.go.
 	s.reliefRoutes()
 	s.callRoutes() // coordination calls: hub/call.go
+	s.rtcRoutes()  // their audio rooms: hub/rtc_routes.go
 
 	m.HandleFunc("GET /{$}", s.uiIndex)
 	m.Handle("GET /static/", http.FileServerFS(s.ui))
