@@ -12,6 +12,7 @@ import (
 	"github.com/struna/struna/relief"
 	"github.com/struna/struna/relief/brief"
 	"github.com/struna/struna/relief/call"
+	"github.com/struna/struna/relief/msg"
 	"github.com/struna/struna/relief/share"
 )
 
@@ -347,6 +348,34 @@ func TestReliefScenario(t *testing.T) {
 	}
 	if got, _, _ := h.do("GET", "/api/v1/calls/CALL-1", "viewer", nil); got != 404 {
 		t.Errorf("viewer GET call: %d, want 404", got)
+	}
+
+	// The partner sends a signed official message; the affected state
+	// verifies it with the key the hub publishes for the sender.
+	fr := testKey(7)
+	post("fr-coord", "/api/v1/keys", keyRequest{pubB64(fr)})
+	note := msg.Message{ID: "M-THANKS", From: "USAR-FR", To: []string{"USAR-AM"}, Kind: msg.Note,
+		Subject: "FRA-1 on site", Body: "FRA-1 is deployed at C-6; diagnostics crew reports pushed.", Created: t0, Visibility: share.Parties}
+	signed, err := msg.Sign(note, fr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post("fr-coord", "/api/v1/messages", signed)
+	var inbox []store.OfficialMessage
+	_, data, _ = h.do("GET", "/api/v1/messages", "coordinator", nil)
+	if err := json.Unmarshal(data, &inbox); err != nil || len(inbox) != 1 {
+		t.Fatalf("recipient's messages: %s (%v)", data, err)
+	}
+	var keys []store.SigningKey
+	_, kdata, _ := h.do("GET", "/api/v1/keys?org=USAR-FR", "coordinator", nil)
+	if err := json.Unmarshal(kdata, &keys); err != nil || len(keys) != 1 {
+		t.Fatalf("keys: %s (%v)", kdata, err)
+	}
+	if err := msg.Verify(inbox[0].Signed, keys[0].PublicKey); err != nil {
+		t.Fatalf("the recipient cannot verify the partner's message: %v", err)
+	}
+	if _, data, _ = h.do("GET", "/api/v1/messages", "viewer", nil); strings.Contains(string(data), "M-THANKS") {
+		t.Errorf("viewer reads the official message: %s", data)
 	}
 
 	// A viewer without rights sees none of it.
