@@ -458,28 +458,25 @@ func decodeOptional(w http.ResponseWriter, r *http.Request, limit int64, dst any
 }
 
 func (s *Server) postCallOpen(w http.ResponseWriter, r *http.Request, p store.Principal) {
-	var req struct{}
-	if !decodeOptional(w, r, s.maxBody, &req) {
-		return
-	}
-	s.updateCall(w, r, p, func(c *call.Call) error {
-		if err := asConvener(p, c, "open"); err != nil {
-			return err
-		}
-		return c.Open(s.now().UTC())
-	})
+	s.convenerStep(w, r, p, "open", (*call.Call).Open)
 }
 
 func (s *Server) postCallEnd(w http.ResponseWriter, r *http.Request, p store.Principal) {
+	s.convenerStep(w, r, p, "end", (*call.Call).End)
+}
+
+// convenerStep applies a body-less state change that only the convener
+// may make (open, end).
+func (s *Server) convenerStep(w http.ResponseWriter, r *http.Request, p store.Principal, what string, step func(*call.Call, time.Time) error) {
 	var req struct{}
 	if !decodeOptional(w, r, s.maxBody, &req) {
 		return
 	}
 	s.updateCall(w, r, p, func(c *call.Call) error {
-		if err := asConvener(p, c, "end"); err != nil {
+		if err := asConvener(p, c, what); err != nil {
 			return err
 		}
-		return c.End(s.now().UTC())
+		return step(c, s.now().UTC())
 	})
 }
 
