@@ -106,8 +106,11 @@ func newCallID() (string, error) {
 }
 
 // snapshot is the live data of the situation brief, as GET /api/v1/brief
-// builds it.
-func (s *Server) snapshot(ctx context.Context) (brief.Snapshot, share.Policy, error) {
+// builds it. Every record carries its own visibility (brief.Build filters
+// them); the trapped persons of a building are those of the reports
+// seesTrapped accepts (given the policy), since a report's visibility may
+// be narrower than its building's.
+func (s *Server) snapshot(ctx context.Context, seesTrapped func(share.Policy, store.Trapped) bool) (brief.Snapshot, share.Policy, error) {
 	pol, err := s.policy(ctx)
 	if err != nil {
 		return brief.Snapshot{}, pol, err
@@ -128,24 +131,32 @@ func (s *Server) snapshot(ctx context.Context) (brief.Snapshot, share.Policy, er
 	if err != nil {
 		return brief.Snapshot{}, pol, err
 	}
+	ts, err := s.st.TrappedReports(ctx, "")
+	if err != nil {
+		return brief.Snapshot{}, pol, err
+	}
+	trapped := trappedByBuilding(ts, func(t store.Trapped) bool { return seesTrapped(pol, t) })
 	snap := brief.Snapshot{At: s.now().UTC(), Threads: threads, Loose: loose,
 		Rules: relief.DuplicateRules{ETATolerance: relief.DefaultETATolerance}}
 	team := map[string]string{}
 	for _, w := range ws {
-		if w.BuildingID != "" && w.Holder != nil {
+		// A team is named only from a worksite every party sees: the
+		// building line does not carry the worksite's own visibility.
+		if w.BuildingID != "" && w.Holder != nil && (w.Visibility == share.Public || w.Visibility == share.Parties) {
 			team[w.BuildingID] = w.Holder.Team
 		}
 	}
 	for _, b := range bs {
-		snap.Buildings = append(snap.Buildings, brief.Building{ID: b.ID, Name: b.Name, Placard: b.Placard, Team: team[b.ID], Visibility: share.Public})
+		snap.Buildings = append(snap.Buildings, brief.Building{ID: b.ID, Name: b.Name, Placard: b.Placard, Team: team[b.ID],
+			Trapped: trapped[b.ID], Org: b.Org, Visibility: b.Visibility})
 	}
 	for _, a := range ars {
 		id := fmt.Sprint(a.ID)
 		if a.Kind == "hazard" {
-			snap.Hazards = append(snap.Hazards, brief.Hazard{ID: id, Kind: a.Kind, Detail: a.Name, Org: a.Org, Visibility: share.Public})
+			snap.Hazards = append(snap.Hazards, brief.Hazard{ID: id, Kind: a.Kind, Detail: a.Name, Org: a.Org, Visibility: a.Visibility})
 			continue
 		}
-		snap.SafeAreas = append(snap.SafeAreas, brief.Area{ID: id, Kind: a.Kind, Name: a.Name, Org: a.Org, Visibility: share.Public})
+		snap.SafeAreas = append(snap.SafeAreas, brief.Area{ID: id, Kind: a.Kind, Name: a.Name, Org: a.Org, Visibility: a.Visibility})
 	}
 	return snap, pol, nil
 }
@@ -244,14 +255,17 @@ func (s *Server) postCall(w http.ResponseWriter, r *http.Request, p store.Princi
 	}
 	now := s.now().UTC()
 	if len(spec.Agenda) == 0 {
-		snap, pol, err := s.snapshot(ctx)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		vis := req.Visibility
 		if !vis.Valid() {
 			vis = share.Org // call.New refuses it below
+		}
+		snap, pol, err := s.snapshot(ctx, func(pol share.Policy, t store.Trapped) bool {
+			apol, av := audience(pol, vis)
+			return apol.CanSee(av, t.Org, t.Visibility)
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
 		apol, av := audience(pol, vis)
 		spec.Agenda = brief.AgendaTitles(brief.Agenda(brief.Build(snap, apol, av)))
@@ -300,7 +314,7 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request, p store.Princip
 		s.fail(w, r, err)
 		return
 	}
-	snap, pol, err := s.snapshot(ctx)
+	snap, pol, err := s.snapshot(ctx, trappedSeenBy(p))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -309,7 +323,7 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request, p store.Princip
 	b := brief.Build(snap, pol, shareViewer(p))
 	v := viewOf(c)
 	v.Brief = &b
-	writeJSON(w, http.StatusOK, v)
+	s.writeVisibleJSON(w, r, visView{pol, shareViewer(p)}, http.StatusOK, v)
 }
 
 func (s *Server) getCallICS(w http.ResponseWriter, r *http.Request, p store.Principal) {

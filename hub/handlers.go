@@ -2,6 +2,7 @@ package hub
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/struna/struna/hub/store"
+	"github.com/struna/struna/relief/share"
 	"github.com/struna/struna/report"
 )
 
@@ -67,6 +69,13 @@ func (s *Server) postToken(w http.ResponseWriter, r *http.Request, p store.Princ
 // --- assessments and buildings
 
 func (s *Server) postAssessment(w http.ResponseWriter, r *http.Request, p store.Principal) {
+	// The report is the schema's and stays as it is: who may see it is a
+	// query parameter (default parties).
+	vis, err := checkVisibility("visibility", r.URL.Query().Get("visibility"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -98,7 +107,9 @@ func (s *Server) postAssessment(w http.ResponseWriter, r *http.Request, p store.
 			return
 		}
 	}
-	st, err := s.st.PutAssessment(r.Context(), p.Actor(), store.AssessmentFromReport(rep, body))
+	as := store.AssessmentFromReport(rep, body)
+	as.Visibility = vis
+	st, err := s.st.PutAssessment(r.Context(), p.Actor(), as)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -106,19 +117,18 @@ func (s *Server) postAssessment(w http.ResponseWriter, r *http.Request, p store.
 	status := http.StatusOK
 	if st.New {
 		status = http.StatusCreated
-		s.events.publish("assessment", map[string]any{
+		s.publishVisible("assessment", map[string]any{
 			"id": st.ID, "building_id": st.BuildingID, "placard": rep.Placard, "category": rep.Category,
 			"confidence": rep.Confidence, "created": rep.Created,
-		})
-		s.events.publish("building", st.Building)
+		}, cmp.Or(vis, share.Parties))
+		s.publishVisible("building", st.Building, st.Building.Visibility)
 	}
 	writeJSON(w, status, st)
 }
 
 func (s *Server) getAssessment(w http.ResponseWriter, r *http.Request, p store.Principal) {
-	body, err := s.st.AssessmentBody(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
+	body, ok := s.visibleAssessment(w, r, p, r.PathValue("id"))
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -127,9 +137,8 @@ func (s *Server) getAssessment(w http.ResponseWriter, r *http.Request, p store.P
 
 func (s *Server) getAssessmentHTML(w http.ResponseWriter, r *http.Request, p store.Principal) {
 	id := r.PathValue("id")
-	body, err := s.st.AssessmentBody(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
+	body, ok := s.visibleAssessment(w, r, p, id)
+	if !ok {
 		return
 	}
 	rep, err := report.Decode(bytes.NewReader(body), "assessment "+id)
@@ -149,28 +158,59 @@ func (s *Server) getAssessmentHTML(w http.ResponseWriter, r *http.Request, p sto
 }
 
 func (s *Server) getBuildings(w http.ResponseWriter, r *http.Request, p store.Principal) {
+	vw, err := s.viewFor(r.Context(), p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	bs, _, _, err := s.buildings.get(r.Context(), s.st, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, bs)
+	s.writeVisibleJSON(w, r, vw, http.StatusOK, filterVisible(vw, bs))
 }
 
 func (s *Server) getBuilding(w http.ResponseWriter, r *http.Request, p store.Principal) {
-	b, hist, err := s.st.Building(r.Context(), r.PathValue("id"))
+	id := r.PathValue("id")
+	vw, err := s.viewFor(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, struct {
+	b, hist, err := s.st.Building(r.Context(), id)
+	if err == nil && !vw.sees(b) {
+		err = &store.Error{Kind: store.ErrNotFound, Msg: fmt.Sprintf("building %s does not exist", id)}
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Trapped persons only for a party that may see the reports; the
+	// field is absent for anyone else (and RedactJSON would drop it).
+	var trapped []store.Trapped
+	if !vw.public() {
+		ts, err := s.st.TrappedReports(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		trapped = filterVisible(vw, ts)
+	}
+	s.writeVisibleJSON(w, r, vw, http.StatusOK, struct {
 		store.Building
 		History []store.HistoryEntry `json:"history"`
-	}{b, hist})
+		Trapped []store.Trapped      `json:"trapped,omitempty"`
+	}{b, filterVisible(vw, hist), trapped})
 }
 
 func (s *Server) getBuildingsGeoJSON(w http.ResponseWriter, r *http.Request, p store.Principal) {
-	_, geo, etag, err := s.buildings.get(r.Context(), s.st, true)
+	vw, err := s.viewFor(r.Context(), p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	geo, etag, err := s.visibleBuildingsGeoJSON(r.Context(), vw)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -262,15 +302,21 @@ type worksiteRequest struct {
 	Sector     string   `json:"sector"`
 	BuildingID string   `json:"building_id"`
 	Notes      string   `json:"notes"`
+	Visibility string   `json:"visibility"`
 }
 
 func (s *Server) getWorksites(w http.ResponseWriter, r *http.Request, p store.Principal) {
+	vw, err := s.viewFor(r.Context(), p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ws, err := s.st.Worksites(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ws)
+	s.writeVisibleJSON(w, r, vw, http.StatusOK, filterVisible(vw, ws))
 }
 
 func (s *Server) postWorksite(w http.ResponseWriter, r *http.Request, p store.Principal) {
@@ -283,6 +329,8 @@ func (s *Server) postWorksite(w http.ResponseWriter, r *http.Request, p store.Pr
 	if req.Sector != "" {
 		errs = append(errs, checkCode("sector", req.Sector, 16))
 	}
+	vis, verr := checkVisibility("visibility", req.Visibility)
+	errs = append(errs, verr)
 	switch {
 	case req.Lat == nil:
 		errs = append(errs, errors.New("lat: missing"))
@@ -299,12 +347,13 @@ func (s *Server) postWorksite(w http.ResponseWriter, r *http.Request, p store.Pr
 	}
 	ws, err := s.st.CreateWorksite(r.Context(), p.Actor(), store.Worksite{
 		Code: req.Code, Name: req.Name, Lat: *req.Lat, Lon: *req.Lon, Sector: req.Sector, BuildingID: req.BuildingID, Notes: req.Notes,
+		Visibility: vis,
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.events.publish("worksite", ws)
+	s.publishVisible("worksite", ws, ws.Visibility)
 	writeJSON(w, http.StatusCreated, ws)
 }
 
@@ -339,7 +388,7 @@ func (s *Server) postClaim(w http.ResponseWriter, r *http.Request, p store.Princ
 		s.fail(w, r, err)
 		return
 	}
-	s.events.publish("worksite", ws)
+	s.publishVisible("worksite", ws, ws.Visibility)
 	writeJSON(w, http.StatusOK, map[string]any{"code": ws.Code, "team": ws.Holder.Team, "org": ws.Holder.Org, "since": ws.Holder.Since, "until": ws.Holder.Until})
 }
 
@@ -368,16 +417,17 @@ func (s *Server) postRelease(w http.ResponseWriter, r *http.Request, p store.Pri
 		s.fail(w, r, err)
 		return
 	}
-	s.events.publish("worksite", ws)
+	s.publishVisible("worksite", ws, ws.Visibility)
 	writeJSON(w, http.StatusOK, ws)
 }
 
 // --- areas
 
 type areaRequest struct {
-	Kind     string          `json:"kind"`
-	Name     string          `json:"name"`
-	Geometry json.RawMessage `json:"geometry"`
+	Kind       string          `json:"kind"`
+	Name       string          `json:"name"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Visibility string          `json:"visibility"`
 }
 
 func (s *Server) postArea(w http.ResponseWriter, r *http.Request, p store.Principal) {
@@ -394,16 +444,26 @@ func (s *Server) postArea(w http.ResponseWriter, r *http.Request, p store.Princi
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	a, err := s.st.CreateArea(r.Context(), p.Actor(), store.Area{Kind: req.Kind, Name: req.Name, Geometry: geom})
+	vis, err := checkVisibility("visibility", req.Visibility)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	a, err := s.st.CreateArea(r.Context(), p.Actor(), store.Area{Kind: req.Kind, Name: req.Name, Geometry: geom, Visibility: vis})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.events.publish("area", a)
+	s.publishVisible("area", a, a.Visibility)
 	writeJSON(w, http.StatusCreated, a)
 }
 
 func (s *Server) getAreasGeoJSON(w http.ResponseWriter, r *http.Request, p store.Principal) {
+	vw, err := s.viewFor(r.Context(), p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	as, err := s.st.Areas(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -414,8 +474,15 @@ func (s *Server) getAreasGeoJSON(w http.ResponseWriter, r *http.Request, p store
 		s.fail(w, r, err)
 		return
 	}
+	geo := areasGeoJSON(filterVisible(vw, as), filterVisible(vw, bs))
+	if vw.public() {
+		if geo, err = share.RedactJSON("areas.geojson", geo); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	w.Header().Set("Content-Type", "application/geo+json")
-	w.Write(areasGeoJSON(as, bs))
+	w.Write(geo)
 }
 
 // --- audit

@@ -58,6 +58,7 @@ type Server struct {
 	heartbeat time.Duration
 	events    *broker
 	buildings *buildingCache
+	classGeo  *classGeoJSON // buildings.geojson per visibility class: visibility.go
 	mux       *http.ServeMux
 	ui        fs.FS
 }
@@ -95,6 +96,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.events = newBroker(q)
 	s.buildings = newBuildingCache()
+	s.classGeo = &classGeoJSON{}
 	s.routes()
 	return s, nil
 }
@@ -149,8 +151,9 @@ func (s *Server) routes() {
 
 	// The relief operation (issue 6): hub/relief.go.
 	s.reliefRoutes()
-	s.callRoutes() // coordination calls: hub/call.go
-	s.rtcRoutes()  // their audio rooms: hub/rtc_routes.go
+	s.callRoutes()    // coordination calls: hub/call.go
+	s.trappedRoutes() // trapped persons: hub/trapped.go
+	s.rtcRoutes()     // their audio rooms: hub/rtc_routes.go
 
 	m.HandleFunc("GET /{$}", s.uiIndex)
 	m.Handle("GET /static/", http.FileServerFS(s.ui))

@@ -138,7 +138,11 @@ func TestRoleTable(t *testing.T) {
 	ctx := context.Background()
 	boot := store.Actor{Name: "test", Role: "local"}
 	rep := hubtest.Report("B-1", t0, "red")
-	if _, err := h.st.PutAssessment(ctx, boot, store.AssessmentFromReport(rep, hubtest.JSON(t, rep))); err != nil {
+	// Public, so that the viewer's 200 is about the role, not visibility
+	// (visibility_test.go).
+	pub := store.AssessmentFromReport(rep, hubtest.JSON(t, rep))
+	pub.Visibility = "public"
+	if _, err := h.st.PutAssessment(ctx, boot, pub); err != nil {
 		t.Fatal(err)
 	}
 	callers := []string{"admin", "coordinator", "field", "viewer", "other", "wrong", ""}
@@ -385,7 +389,7 @@ func TestStrictBodies(t *testing.T) {
 	if got, data, _ := h2.do("POST", "/api/v1/assessments", "field", newer); got != 201 {
 		t.Fatalf("report with an extra field: %d %s", got, data)
 	}
-	if _, data, _ := h2.do("GET", "/api/v1/assessments/"+m["id"].(string), "viewer", nil); !bytes.Equal(data, newer) {
+	if _, data, _ := h2.do("GET", "/api/v1/assessments/"+m["id"].(string), "field", nil); !bytes.Equal(data, newer) {
 		t.Fatal("report not kept byte for byte")
 	}
 }
@@ -409,20 +413,20 @@ func TestAssessmentsAndBuildings(t *testing.T) {
 	if st, _ := h.postReport("field", "B-2", t0, "green"); st != 201 {
 		t.Fatal(st)
 	}
-	_, got, hdr := h.do("GET", "/api/v1/assessments/"+r1.ID, "viewer", nil)
+	_, got, hdr := h.do("GET", "/api/v1/assessments/"+r1.ID, "field", nil)
 	if !bytes.Equal(got, body) || hdr.Get("Content-Type") != "application/json" {
 		t.Fatal("stored report differs from the upload")
 	}
-	code, page, hdr := h.do("GET", "/api/v1/assessments/"+r1.ID+"/html", "viewer", nil)
+	code, page, hdr := h.do("GET", "/api/v1/assessments/"+r1.ID+"/html", "field", nil)
 	if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") || !bytes.Contains(page, []byte("Building B-1")) {
 		t.Fatalf("html: %d %s %.200s", code, hdr.Get("Content-Type"), page)
 	}
-	if code, data, _ := h.do("GET", "/api/v1/assessments/nope", "viewer", nil); code != 404 || !strings.Contains(errorOf(t, data), "assessment nope does not exist") {
+	if code, data, _ := h.do("GET", "/api/v1/assessments/nope", "field", nil); code != 404 || !strings.Contains(errorOf(t, data), "assessment nope does not exist") {
 		t.Fatalf("unknown assessment: %d %s", code, data)
 	}
 
 	var bs []map[string]any
-	_, data, _ := h.do("GET", "/api/v1/buildings", "viewer", nil)
+	_, data, _ := h.do("GET", "/api/v1/buildings", "field", nil)
 	if err := json.Unmarshal(data, &bs); err != nil || len(bs) != 2 {
 		t.Fatalf("buildings %s", data)
 	}
@@ -444,12 +448,12 @@ func TestAssessmentsAndBuildings(t *testing.T) {
 			Placard      string
 		}
 	}
-	_, data, _ = h.do("GET", "/api/v1/buildings/B-1", "viewer", nil)
+	_, data, _ = h.do("GET", "/api/v1/buildings/B-1", "field", nil)
 	if err := json.Unmarshal(data, &b); err != nil || b.Placard != "red" || len(b.History) != 2 ||
 		b.History[0].Placard != "red" || b.History[1].AssessmentID != r1.ID || len(b.Hazards) != 1 || b.Hazards[0].Kind != "collapse" {
 		t.Fatalf("building %s", data)
 	}
-	if code, _, _ := h.do("GET", "/api/v1/buildings/B-404", "viewer", nil); code != 404 {
+	if code, _, _ := h.do("GET", "/api/v1/buildings/B-404", "field", nil); code != 404 {
 		t.Fatalf("unknown building: %d", code)
 	}
 
@@ -466,7 +470,7 @@ func TestAssessmentsAndBuildings(t *testing.T) {
 			Properties map[string]any
 		}
 	}
-	_, data, hdr = h.do("GET", "/api/v1/buildings.geojson", "viewer", nil)
+	_, data, hdr = h.do("GET", "/api/v1/buildings.geojson", "field", nil)
 	if err := json.Unmarshal(data, &fc); err != nil || fc.Type != "FeatureCollection" || len(fc.Features) != 2 || hdr.Get("Content-Type") != "application/geo+json" {
 		t.Fatalf("geojson %s", data)
 	}
@@ -481,7 +485,7 @@ func TestAssessmentsAndBuildings(t *testing.T) {
 	// The GeoJSON follows changes, and a client that has it gets 304.
 	etag := hdr.Get("ETag")
 	req, _ := http.NewRequest("GET", h.ts.URL+"/api/v1/buildings.geojson", nil)
-	req.Header.Set("Authorization", "Bearer "+h.tokens["viewer"])
+	req.Header.Set("Authorization", "Bearer "+h.tokens["field"])
 	req.Header.Set("If-None-Match", etag)
 	if resp, err := h.ts.Client().Do(req); err != nil || resp.StatusCode != 304 {
 		t.Fatalf("If-None-Match: %v %v", resp, err)
@@ -489,7 +493,7 @@ func TestAssessmentsAndBuildings(t *testing.T) {
 		resp.Body.Close()
 	}
 	h.postReport("field", "B-2", t0.Add(time.Hour), "red")
-	_, data, hdr = h.do("GET", "/api/v1/buildings.geojson", "viewer", nil)
+	_, data, hdr = h.do("GET", "/api/v1/buildings.geojson", "field", nil)
 	if hdr.Get("ETag") == etag || !bytes.Contains(data, []byte(`"id":"B-2","name":"Building B-2","placard":"red"`)) {
 		t.Fatalf("GeoJSON did not follow the upload: %s", data)
 	}
@@ -509,7 +513,7 @@ func TestAssessmentsAndBuildings(t *testing.T) {
 			Properties map[string]any
 		}
 	}
-	_, data, _ = h.do("GET", "/api/v1/areas.geojson", "viewer", nil)
+	_, data, _ = h.do("GET", "/api/v1/areas.geojson", "field", nil)
 	if err := json.Unmarshal(data, &ac); err != nil || len(ac.Features) != 2 {
 		t.Fatalf("areas %s", data)
 	}
@@ -637,7 +641,12 @@ func TestEvents(t *testing.T) {
 	for h.srv.events.count() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	h.postReport("field", "B-5", t0, "red")
+	// Public records go out in full (others only as their visibility,
+	// visibility_test.go).
+	postPublic := func() {
+		h.do("POST", "/api/v1/assessments?visibility=public", "field", hubtest.JSON(t, hubtest.Report("B-5", t0, "red")))
+	}
+	postPublic()
 	if l := next("event: "); l != "event: assessment" {
 		t.Fatalf("first event %q", l)
 	}
@@ -649,8 +658,8 @@ func TestEvents(t *testing.T) {
 	}
 	next("data: ")
 	// A resend changes nothing and sends nothing.
-	h.postReport("field", "B-5", t0, "red")
-	h.do("POST", "/api/v1/worksites", "coordinator", map[string]any{"code": "C-1", "lat": 40, "lon": 44})
+	postPublic()
+	h.do("POST", "/api/v1/worksites", "coordinator", map[string]any{"code": "C-1", "lat": 40, "lon": 44, "visibility": "public"})
 	if l := next("event: "); l != "event: worksite" {
 		t.Fatalf("after a resend: event %q, want worksite (the resend is no event)", l)
 	}

@@ -392,12 +392,13 @@ func (s *Server) getHazardsCAP(w http.ResponseWriter, r *http.Request, p store.P
 	}
 	var red []cap.Building
 	for _, b := range bs {
-		if b.Placard == "red" {
+		// The alert's scope is Public: only buildings shown to the public.
+		if b.Placard == "red" && b.Visibility == share.Public {
 			red = append(red, cap.Building{ID: b.ID, Name: b.Name, Lat: b.Lat, Lon: b.Lon, RadiusKm: hazardRadiusKm, Sides: 16})
 		}
 	}
 	if len(red) == 0 {
-		writeError(w, http.StatusNotFound, "no building has a red placard: there is no hazard zone to alert")
+		writeError(w, http.StatusNotFound, "no public building has a red placard: there is no hazard zone to alert")
 		return
 	}
 	now := s.now().UTC()
@@ -424,9 +425,9 @@ func (s *Server) getBrief(w http.ResponseWriter, r *http.Request, p store.Princi
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("format: %q is not json or md", format))
 		return
 	}
-	// The hub shows buildings and areas to every token (the map), so the
-	// brief does too; it holds no trapped-person data for them.
-	snap, pol, err := s.snapshot(r.Context())
+	// Buildings, areas and trapped persons carry their visibility: the
+	// brief shows what the caller may see (hub/visibility.go).
+	snap, pol, err := s.snapshot(r.Context(), trappedSeenBy(p))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -437,5 +438,5 @@ func (s *Server) getBrief(w http.ResponseWriter, r *http.Request, p store.Princi
 		w.Write([]byte(b.Markdown()))
 		return
 	}
-	writeJSON(w, http.StatusOK, b)
+	s.writeVisibleJSON(w, r, visView{pol, shareViewer(p)}, http.StatusOK, b)
 }

@@ -277,8 +277,14 @@ func (s *sqlStore) CreateWorksite(ctx context.Context, a Actor, w Worksite) (Wor
 		return w, errorf(ErrInvalid, "code: missing")
 	}
 	w.Holder = nil
+	w.Org = a.Org
+	vis, err := storedVisibility(w.Visibility)
+	if err != nil {
+		return w, err
+	}
+	w.Visibility = vis
 	now := s.clock()
-	err := s.write(ctx, func(t tx) error {
+	err = s.write(ctx, func(t tx) error {
 		var sector any
 		if w.Sector != "" {
 			var n int64
@@ -290,9 +296,9 @@ func (s *sqlStore) CreateWorksite(ctx context.Context, a Actor, w Worksite) (Wor
 			}
 			sector = w.Sector
 		}
-		n, err := t.exec(ctx, `INSERT INTO worksites (code, name, lat, lon, sector, building_id, notes, created_ns)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING`,
-			w.Code, w.Name, w.Lat, w.Lon, sector, w.BuildingID, w.Notes, now.UnixNano())
+		n, err := t.exec(ctx, `INSERT INTO worksites (code, name, lat, lon, sector, building_id, notes, created_ns, org, visibility)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (code) DO NOTHING`,
+			w.Code, w.Name, w.Lat, w.Lon, sector, w.BuildingID, w.Notes, now.UnixNano(), w.Org, string(w.Visibility))
 		if err != nil {
 			return err
 		}
@@ -305,7 +311,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING`,
 }
 
 const worksiteSelect = `SELECT w.code, w.name, w.lat, w.lon, COALESCE(w.sector, ''), w.building_id, w.notes,
-  t.name, o.name, w.since_ns, w.until_ns
+  t.name, o.name, w.since_ns, w.until_ns, w.org, w.visibility
 FROM worksites w LEFT JOIN teams t ON t.id = w.holder_team_id LEFT JOIN orgs o ON o.id = t.org_id`
 
 func scanWorksite(r row, now time.Time) (Worksite, error) {
@@ -314,7 +320,7 @@ func scanWorksite(r row, now time.Time) (Worksite, error) {
 		team, org    sql.NullString
 		since, until sql.NullInt64
 	)
-	if err := r.Scan(&w.Code, &w.Name, &w.Lat, &w.Lon, &w.Sector, &w.BuildingID, &w.Notes, &team, &org, &since, &until); err != nil {
+	if err := r.Scan(&w.Code, &w.Name, &w.Lat, &w.Lon, &w.Sector, &w.BuildingID, &w.Notes, &team, &org, &since, &until, &w.Org, &w.Visibility); err != nil {
 		return w, err
 	}
 	// An expired lease is no lease: nothing clears it, a later claim
@@ -459,7 +465,7 @@ WHERE code = $1 AND holder_team_id = $2 AND until_ns > $3`, r.Code, team, now.Un
 
 // --- buildings and assessments
 
-const buildingSelect = `SELECT id, name, lat, lon, placard, category, confidence, created_ns, assessment_id, hazards FROM buildings`
+const buildingSelect = `SELECT id, name, lat, lon, placard, category, confidence, created_ns, assessment_id, hazards, org, visibility FROM buildings`
 
 func scanBuilding(r row) (Building, error) {
 	var (
@@ -467,7 +473,7 @@ func scanBuilding(r row) (Building, error) {
 		created int64
 		hazards string
 	)
-	err := r.Scan(&b.ID, &b.Name, &b.Lat, &b.Lon, &b.Placard, &b.Category, &b.Confidence, &created, &b.AssessmentID, &hazards)
+	err := r.Scan(&b.ID, &b.Name, &b.Lat, &b.Lon, &b.Placard, &b.Category, &b.Confidence, &created, &b.AssessmentID, &hazards, &b.Org, &b.Visibility)
 	b.LastAssessed = fromNS(created)
 	b.Hazards = json.RawMessage(hazards)
 	return b, err
@@ -485,22 +491,26 @@ func (s *sqlStore) PutAssessment(ctx context.Context, a Actor, as Assessment) (S
 	if err != nil {
 		return Stored{}, errorf(ErrInvalid, "hazards: %v", err)
 	}
+	vis, err := storedVisibility(as.Visibility)
+	if err != nil {
+		return Stored{}, err
+	}
 	now := s.clock()
 	created := as.Created.UnixNano()
 	st := Stored{ID: as.ID, BuildingID: as.BuildingID, Placard: as.Placard}
 	err = s.write(ctx, func(t tx) error {
 		// The building first (the assessment references it); a new one
 		// starts with this assessment as its current state.
-		bnew, err := t.exec(ctx, `INSERT INTO buildings (id, name, lat, lon, assessment_id, created_ns, placard, category, confidence, hazards)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-			as.BuildingID, as.Name, as.Lat, as.Lon, as.ID, created, as.Placard, as.Category, as.Confidence, string(hazards))
+		bnew, err := t.exec(ctx, `INSERT INTO buildings (id, name, lat, lon, assessment_id, created_ns, placard, category, confidence, hazards, org, visibility)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
+			as.BuildingID, as.Name, as.Lat, as.Lon, as.ID, created, as.Placard, as.Category, as.Confidence, string(hazards), a.Org, string(vis))
 		if err != nil {
 			return err
 		}
 		// The idempotency key: a report id is stored once.
-		anew, err := t.exec(ctx, `INSERT INTO assessments (id, building_id, created_ns, placard, category, confidence, received_ns, actor, org, body)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-			as.ID, as.BuildingID, created, as.Placard, as.Category, as.Confidence, now.UnixNano(), a.Name, a.Org, as.Body)
+		anew, err := t.exec(ctx, `INSERT INTO assessments (id, building_id, created_ns, placard, category, confidence, received_ns, actor, org, body, visibility)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
+			as.ID, as.BuildingID, created, as.Placard, as.Category, as.Confidence, now.UnixNano(), a.Name, a.Org, as.Body, string(vis))
 		if err != nil {
 			return err
 		}
@@ -520,9 +530,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
 			// The building's current state follows its latest report by
 			// creation time, ties by id, whatever order reports arrive in.
 			if _, err := t.exec(ctx, `UPDATE buildings SET name = $2, lat = $3, lon = $4, assessment_id = $5, created_ns = $6,
-  placard = $7, category = $8, confidence = $9, hazards = $10
+  placard = $7, category = $8, confidence = $9, hazards = $10, org = $11, visibility = $12
 WHERE id = $1 AND (created_ns < $6 OR (created_ns = $6 AND assessment_id < $5))`,
-				as.BuildingID, as.Name, as.Lat, as.Lon, as.ID, created, as.Placard, as.Category, as.Confidence, string(hazards)); err != nil {
+				as.BuildingID, as.Name, as.Lat, as.Lon, as.ID, created, as.Placard, as.Category, as.Confidence, string(hazards), a.Org, string(vis)); err != nil {
 				return err
 			}
 		}
@@ -530,7 +540,7 @@ WHERE id = $1 AND (created_ns < $6 OR (created_ns = $6 AND assessment_id < $5))`
 			return err
 		}
 		after := map[string]any{"id": as.ID, "building_id": as.BuildingID, "created": fromNS(created),
-			"placard": as.Placard, "category": as.Category, "confidence": as.Confidence}
+			"placard": as.Placard, "category": as.Category, "confidence": as.Confidence, "visibility": vis}
 		return audit(ctx, t, a, now, "assessment.create", "assessment/"+as.ID, nil, after)
 	})
 	if errors.Is(err, errAlreadyStored) {
@@ -552,6 +562,16 @@ func (s *sqlStore) AssessmentBody(ctx context.Context, id string) ([]byte, error
 		return nil, errorf(ErrNotFound, "assessment %s does not exist", id)
 	}
 	return body, err
+}
+
+func (s *sqlStore) AssessmentInfo(ctx context.Context, id string) (AssessmentInfo, error) {
+	ai := AssessmentInfo{ID: id}
+	err := s.b.queryRow(ctx, "SELECT building_id, org, visibility, body FROM assessments WHERE id = $1", id).
+		Scan(&ai.BuildingID, &ai.Org, &ai.Visibility, &ai.Body)
+	if isNoRows(err) {
+		return ai, errorf(ErrNotFound, "assessment %s does not exist", id)
+	}
+	return ai, err
 }
 
 func (s *sqlStore) Buildings(ctx context.Context) ([]Building, error) {
@@ -585,7 +605,7 @@ func (s *sqlStore) Building(ctx context.Context, id string) (Building, []History
 	if err != nil {
 		return b, nil, err
 	}
-	rs, err := s.b.query(ctx, `SELECT id, created_ns, placard, category, confidence FROM assessments
+	rs, err := s.b.query(ctx, `SELECT id, created_ns, placard, category, confidence, org, visibility FROM assessments
 WHERE building_id = $1 ORDER BY created_ns DESC, id DESC`, id)
 	if err != nil {
 		return b, nil, err
@@ -597,7 +617,7 @@ WHERE building_id = $1 ORDER BY created_ns DESC, id DESC`, id)
 			h       HistoryEntry
 			created int64
 		)
-		if err := rs.Scan(&h.AssessmentID, &created, &h.Placard, &h.Category, &h.Confidence); err != nil {
+		if err := rs.Scan(&h.AssessmentID, &created, &h.Placard, &h.Category, &h.Confidence, &h.Org, &h.Visibility); err != nil {
 			return b, nil, err
 		}
 		h.Created = fromNS(created)
@@ -615,11 +635,16 @@ func (s *sqlStore) CreateArea(ctx context.Context, a Actor, ar Area) (Area, erro
 	if !json.Valid(ar.Geometry) {
 		return ar, errorf(ErrInvalid, "geometry: not JSON")
 	}
+	vis, err := storedVisibility(ar.Visibility)
+	if err != nil {
+		return ar, err
+	}
 	ar.Created = s.clock()
 	ar.Org = a.Org
-	err := s.write(ctx, func(t tx) error {
-		err := t.queryRow(ctx, "INSERT INTO areas (kind, name, geometry, org, created_ns) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-			ar.Kind, ar.Name, string(ar.Geometry), ar.Org, ar.Created.UnixNano()).Scan(&ar.ID)
+	ar.Visibility = vis
+	err = s.write(ctx, func(t tx) error {
+		err := t.queryRow(ctx, "INSERT INTO areas (kind, name, geometry, org, created_ns, visibility) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+			ar.Kind, ar.Name, string(ar.Geometry), ar.Org, ar.Created.UnixNano(), string(ar.Visibility)).Scan(&ar.ID)
 		if err != nil {
 			return err
 		}
@@ -629,7 +654,7 @@ func (s *sqlStore) CreateArea(ctx context.Context, a Actor, ar Area) (Area, erro
 }
 
 func (s *sqlStore) Areas(ctx context.Context) ([]Area, error) {
-	rs, err := s.b.query(ctx, "SELECT id, kind, name, geometry, org, created_ns FROM areas ORDER BY id")
+	rs, err := s.b.query(ctx, "SELECT id, kind, name, geometry, org, created_ns, visibility FROM areas ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
@@ -641,7 +666,7 @@ func (s *sqlStore) Areas(ctx context.Context) ([]Area, error) {
 			geom    string
 			created int64
 		)
-		if err := rs.Scan(&ar.ID, &ar.Kind, &ar.Name, &geom, &ar.Org, &created); err != nil {
+		if err := rs.Scan(&ar.ID, &ar.Kind, &ar.Name, &geom, &ar.Org, &created, &ar.Visibility); err != nil {
 			return nil, err
 		}
 		ar.Geometry, ar.Created = json.RawMessage(geom), fromNS(created)

@@ -29,6 +29,7 @@ import (
 	"github.com/struna/struna/relief"
 	"github.com/struna/struna/relief/call"
 	"github.com/struna/struna/relief/msg"
+	"github.com/struna/struna/relief/share"
 	"github.com/struna/struna/report"
 )
 
@@ -157,7 +158,14 @@ type Worksite struct {
 	BuildingID string  `json:"building_id"`
 	Notes      string  `json:"notes"`
 	Holder     *Lease  `json:"holder"` // nil when free or the lease has expired
+	// Org is the organisation that created the worksite, Visibility who
+	// may see it (relief/share; "" is stored as parties).
+	Org        string           `json:"org"`
+	Visibility share.Visibility `json:"visibility"`
 }
+
+// Access implements share.Record.
+func (w Worksite) Access() (string, share.Visibility) { return w.Org, w.Visibility }
 
 // Lease is a team's hold on a worksite.
 type Lease struct {
@@ -198,7 +206,22 @@ type Assessment struct {
 	Confidence float64
 	Hazards    []report.Hazard
 	Body       []byte
+	// Visibility is who may see the report (relief/share); "" is stored
+	// as parties: what the field pushes is shared with all parties.
+	Visibility share.Visibility
 }
+
+// AssessmentInfo is a stored report with who may see it.
+type AssessmentInfo struct {
+	ID         string
+	BuildingID string
+	Org        string // of the token that pushed it
+	Visibility share.Visibility
+	Body       []byte
+}
+
+// Access implements share.Record.
+func (a AssessmentInfo) Access() (string, share.Visibility) { return a.Org, a.Visibility }
 
 // AssessmentFromReport fills an Assessment from a checked report and its
 // bytes.
@@ -232,16 +255,27 @@ type Building struct {
 	LastAssessed time.Time       `json:"last_assessed"`
 	AssessmentID string          `json:"assessment_id"`
 	Hazards      json.RawMessage `json:"hazards"` // [{"kind","detail"}], never null
+	// Org and Visibility are those of the current assessment.
+	Org        string           `json:"org"`
+	Visibility share.Visibility `json:"visibility"`
 }
+
+// Access implements share.Record.
+func (b Building) Access() (string, share.Visibility) { return b.Org, b.Visibility }
 
 // HistoryEntry is one assessment of a building.
 type HistoryEntry struct {
-	AssessmentID string    `json:"assessment_id"`
-	Created      time.Time `json:"created"`
-	Placard      string    `json:"placard"`
-	Category     string    `json:"category"`
-	Confidence   float64   `json:"confidence"`
+	AssessmentID string           `json:"assessment_id"`
+	Created      time.Time        `json:"created"`
+	Placard      string           `json:"placard"`
+	Category     string           `json:"category"`
+	Confidence   float64          `json:"confidence"`
+	Org          string           `json:"org"`
+	Visibility   share.Visibility `json:"visibility"`
 }
+
+// Access implements share.Record.
+func (h HistoryEntry) Access() (string, share.Visibility) { return h.Org, h.Visibility }
 
 // Area is a safe area, a base, a helipad or a hazard zone drawn by an
 // operator. Geometry is a GeoJSON Point or Polygon in lon,lat order.
@@ -252,7 +286,12 @@ type Area struct {
 	Geometry json.RawMessage `json:"geometry"`
 	Org      string          `json:"org"`
 	Created  time.Time       `json:"created"`
+	// Visibility is who may see the area ("" is stored as parties).
+	Visibility share.Visibility `json:"visibility"`
 }
+
+// Access implements share.Record.
+func (a Area) Access() (string, share.Visibility) { return a.Org, a.Visibility }
 
 // AuditEntry is one change in the audit log. Before and After are JSON
 // (null when the record did not exist before or after).
@@ -339,6 +378,9 @@ type Store interface {
 	PutAssessment(ctx context.Context, a Actor, as Assessment) (Stored, error)
 	// AssessmentBody returns a stored report's bytes, ErrNotFound if none.
 	AssessmentBody(ctx context.Context, id string) ([]byte, error)
+	// AssessmentInfo returns a stored report with its owner and
+	// visibility, ErrNotFound if none.
+	AssessmentInfo(ctx context.Context, id string) (AssessmentInfo, error)
 	// Buildings lists all buildings by id.
 	Buildings(ctx context.Context) ([]Building, error)
 	// BuildingsVersion is a number that changes whenever any building's
@@ -354,6 +396,13 @@ type Store interface {
 	CreateArea(ctx context.Context, a Actor, ar Area) (Area, error)
 	// Areas lists areas by id.
 	Areas(ctx context.Context) ([]Area, error)
+
+	// PutTrapped records a report of trapped persons (visibility parties
+	// or org, never public: ErrInvalid) made by the actor's organisation.
+	PutTrapped(ctx context.Context, a Actor, t Trapped) (Trapped, error)
+	// TrappedReports lists the reports of trapped persons in buildingID
+	// ("" for all) in the order they were made.
+	TrappedReports(ctx context.Context, buildingID string) ([]Trapped, error)
 
 	// Audit lists audit entries newest first. There is no method that
 	// changes or deletes them, and the database refuses it too.
