@@ -246,7 +246,8 @@ func (s *Server) postCall(w http.ResponseWriter, r *http.Request, p store.Princi
 		}
 		inv := call.Invitee(in)
 		if inv.ID == "" {
-			inv.ID = in.Org // the organisation's own seat
+			// The organisation's own seat; identifiers carry no spaces.
+			inv.ID = strings.Join(strings.Fields(in.Org), "_")
 		}
 		if inv.Name == "" {
 			inv.Name = in.Org

@@ -156,6 +156,15 @@ func fieldErr(id, field, format string, args ...any) error {
 	return &seis.FormatError{File: "call " + id, Offset: -1, Record: -1, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
+// checkOrg checks an organisation's name: names such as "Armenia MES"
+// are display text, not identifiers, so spaces are allowed.
+func checkOrg(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "is empty"
+	}
+	return relief.CheckText(s, relief.MaxIDLen)
+}
+
 func checkEmail(s string) string {
 	if s == "" {
 		return ""
@@ -171,10 +180,11 @@ func checkEmail(s string) string {
 // (Immediate). The call starts Scheduled with Sequence 0.
 func New(s Spec, now time.Time) (Call, error) {
 	id := s.ID
-	for _, f := range []struct{ n, v string }{{"id", s.ID}, {"convener", s.Convener}} {
-		if e := relief.CheckID(f.v); e != "" {
-			return Call{}, fieldErr(id, f.n, "%s", e)
-		}
+	if e := relief.CheckID(s.ID); e != "" {
+		return Call{}, fieldErr(id, "id", "%s", e)
+	}
+	if e := checkOrg(s.Convener); e != "" {
+		return Call{}, fieldErr(id, "convener", "%s", e)
 	}
 	if s.Incident != "" {
 		if e := relief.CheckID(s.Incident); e != "" {
@@ -206,10 +216,11 @@ func New(s Spec, now time.Time) (Call, error) {
 	}
 	for i, inv := range s.Invitees {
 		f := fmt.Sprintf("invitees[%d]", i)
-		for _, g := range []struct{ n, v string }{{"id", inv.ID}, {"org", inv.Org}} {
-			if e := relief.CheckID(g.v); e != "" {
-				return Call{}, fieldErr(id, f+"."+g.n, "%s", e)
-			}
+		if e := relief.CheckID(inv.ID); e != "" {
+			return Call{}, fieldErr(id, f+".id", "%s", e)
+		}
+		if e := checkOrg(inv.Org); e != "" {
+			return Call{}, fieldErr(id, f+".org", "%s", e)
 		}
 		if e := relief.CheckText(inv.Name, MaxTextLen); e != "" {
 			return Call{}, fieldErr(id, f+".name", "%s", e)
@@ -313,7 +324,7 @@ func (c *Call) Reschedule(start time.Time, duration time.Duration, by, reason st
 	if c.Status != Scheduled {
 		return fieldErr(c.ID, "status", "a %s call cannot be rescheduled", c.Status)
 	}
-	if e := relief.CheckID(by); e != "" {
+	if e := checkOrg(by); e != "" {
 		return fieldErr(c.ID, "by", "%s", e)
 	}
 	if duration < time.Minute || duration > MaxDuration {
@@ -373,7 +384,7 @@ func (c *Call) Cancel(by, reason string, at time.Time) error {
 	if c.Status != Scheduled {
 		return fieldErr(c.ID, "status", "a %s call cannot be cancelled", c.Status)
 	}
-	if e := relief.CheckID(by); e != "" {
+	if e := checkOrg(by); e != "" {
 		return fieldErr(c.ID, "by", "%s", e)
 	}
 	if e := relief.CheckText(reason, MaxTextLen); e != "" {
@@ -404,7 +415,7 @@ func (c *Call) LogDecision(text, by string, at time.Time) error {
 	if e := relief.CheckText(text, MaxTextLen); e != "" {
 		return fieldErr(c.ID, "text", "%s", e)
 	}
-	if e := relief.CheckID(by); e != "" {
+	if e := checkOrg(by); e != "" {
 		return fieldErr(c.ID, "by", "%s", e)
 	}
 	c.Decisions = append(c.Decisions, Decision{Text: text, By: by, At: at})

@@ -76,7 +76,8 @@ func TestNew(t *testing.T) {
 	}{
 		{"id", func(s *Spec) { s.ID = "" }},
 		{"title", func(s *Spec) { s.Title = " " }},
-		{"convener", func(s *Spec) { s.Convener = "TR AFAD" }},
+		{"convener", func(s *Spec) { s.Convener = "TR\x00AFAD" }},
+		{"convener", func(s *Spec) { s.Convener = "  " }},
 		{"convener_email", func(s *Spec) { s.ConvenerEmail = "cell" }},
 		{"url", func(s *Spec) { s.URL = "javascript:alert(1)" }},
 		{"invitees", func(s *Spec) { s.Invitees = nil }},
@@ -441,4 +442,21 @@ func FuzzFoldEscape(f *testing.F) {
 			t.Fatal("unfolding does not give the line back")
 		}
 	})
+}
+
+// Organisation names are display text: "Armenia MES" convenes and is
+// invited like any other.
+func TestOrgNamesWithSpaces(t *testing.T) {
+	now := time.Date(2026, 2, 7, 9, 0, 0, 0, time.UTC)
+	c, err := New(Spec{ID: "CALL-9", Title: "Sync", Convener: "Armenia MES", Duration: 30 * time.Minute, Visibility: share.Parties,
+		Invitees: []Invitee{{ID: "Red_Cross", Org: "Armenian Red Cross"}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Open(now); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.LogDecision("Open a second base", "Armenian Red Cross", now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
 }
