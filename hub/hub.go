@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -42,6 +43,10 @@ type Config struct {
 	// UI is the web UI's file system (index.html at its root); default:
 	// the embedded UI.
 	UI fs.FS
+	// RTCAddrs are the local addresses the call audio rooms offer to
+	// browsers (ICE host candidates); empty means loopback only, so that
+	// nothing leaves the machine. A deployment lists the hub's LAN address.
+	RTCAddrs []net.IP
 }
 
 // DefaultMaxBody is the default request size limit: a report with its
@@ -61,6 +66,7 @@ type Server struct {
 	classGeo  *classGeoJSON // buildings.geojson per visibility class: visibility.go
 	mux       *http.ServeMux
 	ui        fs.FS
+	rtcAddrs  []net.IP
 }
 
 // New checks cfg and builds a server.
@@ -69,7 +75,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("hub: Config.Store is nil")
 	}
 	s := &Server{
-		st: cfg.Store, log: cfg.Logger, now: cfg.Now, tiles: cfg.Tiles,
+		st: cfg.Store, log: cfg.Logger, now: cfg.Now, tiles: cfg.Tiles, rtcAddrs: cfg.RTCAddrs,
 		maxBody: cfg.MaxBody, heartbeat: cfg.Heartbeat, ui: cfg.UI,
 	}
 	if s.log == nil {

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 
 	"github.com/struna/struna/hub/rtc"
@@ -26,7 +27,21 @@ var rtcRoomPage []byte
 // rtcRoutes registers the audio room routes. The manager lives as long as
 // the server; its peers end when their browsers go (ICE failure) or leave.
 func (s *Server) rtcRoutes() {
-	m, err := rtc.NewManager(rtc.Config{Logger: s.log})
+	rc := rtc.Config{Logger: s.log}
+	if addrs := s.rtcAddrs; len(addrs) > 0 {
+		rc.AllowIP = func(ip net.IP) bool {
+			if ip.IsLoopback() {
+				return true
+			}
+			for _, a := range addrs {
+				if a.Equal(ip) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	m, err := rtc.NewManager(rc)
 	if err != nil {
 		// Only a bad Config fails, and this one is constant.
 		s.log.Error("audio rooms disabled", "err", err)

@@ -19,6 +19,7 @@ import (
 
 func newServe(env *Env) *cobra.Command {
 	var db, addr, tiles string
+	var rtcAddrs []string
 	cmd := &cobra.Command{
 		Use:   "serve [--db DB] [--addr HOST:PORT] [--tiles URL]",
 		Short: "Run the coordination hub: HTTP/JSON API, live events and the web UI",
@@ -33,17 +34,26 @@ it the map has a plain background. Stop with Ctrl-C (SIGINT) or SIGTERM: request
 flight finish first.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runServe(env, db, addr, tiles)
+			return runServe(env, db, addr, tiles, rtcAddrs)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&db, "db", "struna-hub.db", "database: SQLite file path or postgres:// URL")
 	fl.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one)")
 	fl.StringVar(&tiles, "tiles", "", "map tile URL template for the web UI, with {z}, {x} and {y}")
+	fl.StringSliceVar(&rtcAddrs, "rtc-addr", nil, "local IP address the call audio rooms offer to browsers (repeatable; default loopback only)")
 	return cmd
 }
 
-func runServe(env *Env, db, addr, tiles string) error {
+func runServe(env *Env, db, addr, tiles string, rtcAddrs []string) error {
+	var ips []net.IP
+	for _, a := range rtcAddrs {
+		ip := net.ParseIP(a)
+		if ip == nil {
+			return usagef("--rtc-addr %q: not an IP address", a)
+		}
+		ips = append(ips, ip)
+	}
 	if tiles != "" {
 		u, err := url.Parse(tiles)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.Contains(tiles, "{z}") ||
@@ -60,7 +70,7 @@ func runServe(env *Env, db, addr, tiles string) error {
 		return err
 	}
 	defer st.Close()
-	srv, err := hub.New(hub.Config{Store: st, Logger: env.Log, Now: env.Now, Tiles: tiles})
+	srv, err := hub.New(hub.Config{Store: st, Logger: env.Log, Now: env.Now, Tiles: tiles, RTCAddrs: ips})
 	if err != nil {
 		return err
 	}
