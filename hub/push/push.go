@@ -184,18 +184,20 @@ func (c *Client) Send(ctx context.Context, body []byte) (Ack, error) {
 	}
 }
 
-// Push sends a report read from name. If the hub cannot be reached the
-// report goes to the spool (Outcome Spooled); the result says where.
-func (c *Client) Push(ctx context.Context, name string, body []byte) Result {
+// deliver checks a report and sends it. It sets the outcome Sent, Known
+// or Rejected; when the hub cannot be reached it returns that error and
+// leaves the outcome to the caller (Push spools, Flush keeps).
+func (c *Client) deliver(ctx context.Context, name string, body []byte) (Result, *UnreachableError) {
 	res := Result{Name: name}
 	rep, err := report.Decode(bytes.NewReader(body), name)
 	if err != nil {
 		res.Outcome, res.Err = Rejected, oneLine(err)
-		return res
+		return res, nil
 	}
 	res.ID, res.BuildingID, res.Placard = rep.ID, rep.Building.ID, rep.Placard
 	ack, err := c.Send(ctx, body)
 	var un *UnreachableError
+	var rj *RejectedError
 	switch {
 	case err == nil:
 		res.Outcome, res.Status, res.Placard = Known, http.StatusOK, ack.Placard
@@ -204,20 +206,29 @@ func (c *Client) Push(ctx context.Context, name string, body []byte) Result {
 		}
 	case errors.As(err, &un):
 		res.Status, res.Err = un.Status, err
-		p, serr := c.spool(rep.ID, body)
-		if serr != nil {
-			// Neither sent nor kept: the caller must know.
-			res.Outcome, res.Err = Rejected, fmt.Errorf("%v; and the spool failed: %w", err, serr)
-			return res
-		}
-		res.Outcome, res.SpoolPath = Spooled, p
+		return res, un
+	case errors.As(err, &rj):
+		res.Outcome, res.Status, res.Err = Rejected, rj.Status, err
 	default:
-		var rj *RejectedError
-		if errors.As(err, &rj) {
-			res.Status = rj.Status
-		}
 		res.Outcome, res.Err = Rejected, err
 	}
+	return res, nil
+}
+
+// Push sends a report read from name. If the hub cannot be reached the
+// report goes to the spool (Outcome Spooled); the result says where.
+func (c *Client) Push(ctx context.Context, name string, body []byte) Result {
+	res, un := c.deliver(ctx, name, body)
+	if un == nil {
+		return res
+	}
+	p, serr := c.spool(res.ID, body)
+	if serr != nil {
+		// Neither sent nor kept: the caller must know.
+		res.Outcome, res.Err = Rejected, fmt.Errorf("%v; and the spool failed: %w", un, serr)
+		return res
+	}
+	res.Outcome, res.SpoolPath = Spooled, p
 	return res
 }
 
@@ -347,40 +358,21 @@ func (c *Client) Flush(ctx context.Context) ([]Result, error) {
 			out = append(out, res)
 			continue
 		}
-		if rep, err := report.Decode(bytes.NewReader(body), path); err != nil {
-			res.Outcome, res.Err = Rejected, oneLine(err)
-			out = append(out, res)
-			continue
-		} else {
-			res.ID, res.BuildingID, res.Placard = rep.ID, rep.Building.ID, rep.Placard
-		}
-		ack, err := c.Send(ctx, body)
-		var un *UnreachableError
+		res, un := c.deliver(ctx, path, body)
 		switch {
-		case err == nil:
-			res.Outcome, res.Status, res.Placard = Known, http.StatusOK, ack.Placard
-			if ack.New {
-				res.Outcome, res.Status = Sent, http.StatusCreated
+		case un != nil:
+			res.Outcome = Kept
+			out = append(out, res)
+			for _, rest := range files[i+1:] {
+				out = append(out, Result{Name: rest, Outcome: Kept, Err: un})
 			}
+			return out, fmt.Errorf("%w; %d report(s) stay in %s", un, len(files)-i, c.Spool)
+		case res.Outcome == Sent || res.Outcome == Known:
 			if rerr := os.Remove(path); rerr != nil {
 				res.Err = fmt.Errorf("sent, but could not remove it from the spool: %w", rerr)
 			}
-			out = append(out, res)
-		case errors.As(err, &un):
-			res.Outcome, res.Status, res.Err = Kept, un.Status, err
-			out = append(out, res)
-			for _, rest := range files[i+1:] {
-				out = append(out, Result{Name: rest, Outcome: Kept, Err: err})
-			}
-			return out, fmt.Errorf("%w; %d report(s) stay in %s", err, len(files)-i, c.Spool)
-		default:
-			var rj *RejectedError
-			if errors.As(err, &rj) {
-				res.Status = rj.Status
-			}
-			res.Outcome, res.Err = Rejected, err
-			out = append(out, res)
 		}
+		out = append(out, res)
 	}
 	return out, nil
 }
