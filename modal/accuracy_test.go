@@ -18,6 +18,7 @@ import (
 var (
 	long        = flag.Bool("long", false, "run the full accuracy sweep (minutes)")
 	accuracyOut = flag.String("accuracy-out", "", "write the sweep's table (markdown) to this file")
+	only        = flag.Int("only", -1, "run only this scenario of the sweep (by index, for debugging)")
 )
 
 // scenario is one simulated survey of the accuracy sweep.
@@ -36,6 +37,8 @@ type scenario struct {
 type outcome struct {
 	truth, found, spurious int
 	fErr, zErr, mac        []float64
+	fZ, zZ                 []float64 // errors in reported standard errors
+	fLaw, zLaw             []float64 // the uncertainty law's c.o.v. (Au 2014) of each found mode
 	harmonicLeak           bool
 	closeBoth              bool
 }
@@ -81,6 +84,13 @@ func runScenario(t testing.TB, sc scenario) outcome {
 		t.Fatalf("%+v: %v", sc, err)
 	}
 	band := 4 * res.Truth.Modes[0].FHz
+	t.Logf("  band %.3f–%.3f Hz from first peak %.3f Hz (true f1 %.3f Hz)", id.Provenance.FMinHz, id.Provenance.FMaxHz, id.Provenance.FirstPeakHz, res.Truth.Modes[0].FHz)
+	for _, h := range id.Harmonics {
+		t.Logf("  harmonic %.4f Hz ζ %.4f %v", h.FHz, h.Zeta, h.Methods)
+	}
+	for i, m := range res.Truth.Modes[:min(6, len(res.Truth.Modes))] {
+		t.Logf("  truth #%d %.4f Hz", i+1, m.FHz)
+	}
 	// Truth a little beyond the band too, so that a mode found just
 	// inside the edge is matched to its true mode rather than called
 	// spurious; only modes inside the band count as to be found.
@@ -116,6 +126,11 @@ func runScenario(t testing.TB, sc scenario) outcome {
 		o.found++
 		o.fErr = append(o.fErr, math.Abs(fm.FHz-tm.FHz)/tm.FHz)
 		o.zErr = append(o.zErr, math.Abs(fm.Zeta-tm.Zeta)/tm.Zeta)
+		o.fZ = append(o.fZ, math.Abs(fm.FHz-tm.FHz)/fm.FStdHz)
+		o.zZ = append(o.zZ, math.Abs(fm.Zeta-tm.Zeta)/fm.ZetaStd)
+		nc := tm.FHz * sc.minutes * 60
+		o.fLaw = append(o.fLaw, math.Sqrt(tm.Zeta/(2*math.Pi*nc)))
+		o.zLaw = append(o.zLaw, math.Sqrt(1/(2*math.Pi*tm.Zeta*nc)))
 		mac := MAC(fm.Shape, tm.Shape)
 		if sc.closeXY && mt.Ref < 2 {
 			// Two modes 1 % apart are nearly degenerate: any mix of them is
@@ -125,7 +140,7 @@ func runScenario(t testing.TB, sc scenario) outcome {
 		}
 		o.mac = append(o.mac, mac)
 		if o.fErr[len(o.fErr)-1] > 0.005 || o.zErr[len(o.zErr)-1] > 0.3 {
-			t.Logf("  off: true #%d %.4f Hz ζ %.4f → %.4f ± %.4f Hz ζ %.4f ± %.4f MAC %.3f poles %d %v", mt.Ref+1, tm.FHz, tm.Zeta, fm.FHz, fm.FStdHz, fm.Zeta, fm.ZetaStd, mac, fm.Poles, fm.Methods)
+			t.Logf("  off: true #%d %.4f Hz ζ %.4f → %.4f ± %.4f Hz ζ %.4f ± %.4f MAC %.3f poles %d %v; law σ %.2f %% / %.0f %%", mt.Ref+1, tm.FHz, tm.Zeta, fm.FHz, fm.FStdHz, fm.Zeta, fm.ZetaStd, mac, fm.Poles, fm.Methods, 100*o.fLaw[len(o.fLaw)-1], 100*o.zLaw[len(o.zLaw)-1])
 		}
 	}
 	o.spurious = len(found) - len(matched)
@@ -198,7 +213,10 @@ func TestAccuracySweep(t *testing.T) {
 	fams := map[string]*agg{}
 	var order []string
 	all := &agg{}
-	for _, sc := range scenarios(n, 1) {
+	for i, sc := range scenarios(n, 1) {
+		if *only >= 0 && i != *only {
+			continue
+		}
 		o := runScenario(t, sc)
 		t.Logf("%-20s %2d storeys %2d ch %4.1f min SNR %4.1f dB ζ %.3f: found %d/%d spurious %d", sc.family, sc.storeys, sc.channels, sc.minutes, sc.snr, sc.zeta, o.found, o.truth, o.spurious)
 		for _, a := range []*agg{fams[sc.family], all} {
@@ -214,6 +232,10 @@ func TestAccuracySweep(t *testing.T) {
 			a.fErr = append(a.fErr, o.fErr...)
 			a.zErr = append(a.zErr, o.zErr...)
 			a.mac = append(a.mac, o.mac...)
+			a.fZ = append(a.fZ, o.fZ...)
+			a.zZ = append(a.zZ, o.zZ...)
+			a.fLaw = append(a.fLaw, o.fLaw...)
+			a.zLaw = append(a.zLaw, o.zLaw...)
 			if o.harmonicLeak {
 				a.leaks++
 			}
@@ -249,16 +271,33 @@ func TestAccuracySweep(t *testing.T) {
 	if med := median(all.zErr); med > 0.15 {
 		t.Errorf("median damping error %.1f %% > 15 %%", 100*med)
 	}
+	// The reported standard errors must describe the actual errors: an
+	// RMS of error/σ near 1 and few beyond 3σ (0.27 % for a normal law).
+	// Only the full sweep has enough modes to judge.
+	if *long && *only < 0 {
+		for _, c := range []struct {
+			name string
+			z    []float64
+		}{{"frequency", all.fZ}, {"damping", all.zZ}} {
+			if r := rms(c.z); r < 0.7 || r > 1.4 {
+				t.Errorf("%s errors are %.2f reported standard errors RMS (want 0.7–1.4: the uncertainty is mis-calibrated)", c.name, r)
+			}
+			if n := beyond(c.z, 3); float64(n) > 0.02*float64(len(c.z)) {
+				t.Errorf("%d of %d %s errors exceed 3 reported standard errors", n, len(c.z), c.name)
+			}
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "| family | runs | modes found / true | spurious | f err median / max | ζ err median / max | MAC min | harmonic leaks | 1 %% pairs resolved |\n|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| family | runs | modes found / true | spurious | f err median / max | ζ err median / max | MAC min | harmonic leaks | 1 %% pairs resolved | f, ζ error / σ (RMS) | beyond 3σ (f, ζ) |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 	row := func(name string, a *agg) {
 		close := "—"
 		if a.closeRuns > 0 {
 			close = fmt.Sprintf("%d/%d", a.closeOK, a.closeRuns)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d / %d | %d | %.3f %% / %.3f %% | %.1f %% / %.1f %% | %.4f | %d | %s |\n",
+		fmt.Fprintf(&b, "| %s | %d | %d / %d | %d | %.3f %% / %.3f %% | %.1f %% / %.1f %% | %.4f | %d | %s | %.2f, %.2f | %d, %d |\n",
 			name, a.runs, a.found, a.truth, a.spurious, 100*median(a.fErr), 100*slices.Max(append(a.fErr, 0)),
-			100*median(a.zErr), 100*slices.Max(append(a.zErr, 0)), slices.Min(append(a.mac, 1)), a.leaks, close)
+			100*median(a.zErr), 100*slices.Max(append(a.zErr, 0)), slices.Min(append(a.mac, 1)), a.leaks, close,
+			rms(a.fZ), rms(a.zZ), beyond(a.fZ, 3), beyond(a.zZ, 3))
 	}
 	for _, name := range order {
 		row(name, fams[name])
@@ -270,6 +309,24 @@ func TestAccuracySweep(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+func rms(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v * v
+	}
+	return math.Sqrt(s / float64(max(len(x), 1)))
+}
+
+func beyond(x []float64, k float64) int {
+	n := 0
+	for _, v := range x {
+		if v > k {
+			n++
+		}
+	}
+	return n
 }
 
 func freqs(ms []Mode) []float64 {

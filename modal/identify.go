@@ -232,6 +232,9 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 	if opts.Segments > 1 && opts.Method != MethodFDD {
 		segmentSpread(ctx, x, fsd, fmin, fmax, opts, res)
 	}
+	for i := range res.Modes {
+		uncertaintyFloor(&res.Modes[i], pv.DurationS)
+	}
 	if len(res.Modes) == 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("no structural mode found between %.3g and %.3g Hz", fmin, fmax))
 	}
@@ -620,6 +623,26 @@ func segmentSpread(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, 
 			}
 		}
 	}
+}
+
+// uncertaintyFloor raises a mode's standard errors to the least any
+// estimator can reach from T seconds of ambient data: Au's uncertainty law
+// for a well-separated mode ("Uncertainty law in ambient modal
+// identification — Part I: Theory", MSSP 48, 2014; Au, Brownjohn &
+// Mottershead, MSSP 102, 2018), whose coefficients of variation tend to
+// δf = √(ζ/(2π N_c)) and δζ = √(1/(2π ζ N_c)) with N_c = f·T cycles when the
+// whole resonance band is used and the signal-to-noise ratio is high (the
+// bandwidth factors B_f, B_ζ → 1); any real band or noise only adds.
+// Four segments give the scatter only three degrees of freedom, so it
+// alone often falls below this bound: the accuracy sweep found the
+// segment-only errors about 1.5× optimistic.
+func uncertaintyFloor(m *Mode, durationS float64) {
+	if !(m.FHz > 0) || !(m.Zeta > 0) || !(durationS > 0) {
+		return
+	}
+	nc := m.FHz * durationS
+	m.FStdHz = math.Max(m.FStdHz, m.FHz*math.Sqrt(m.Zeta/(2*math.Pi*nc)))
+	m.ZetaStd = math.Max(m.ZetaStd, m.Zeta*math.Sqrt(1/(2*math.Pi*m.Zeta*nc)))
 }
 
 // alignTo scales shape v (complex, any phase and size) to best match the

@@ -90,3 +90,28 @@ func TestIdentifyWhiteNoiseFindsNothing(t *testing.T) {
 		t.Error("no note says why nothing was found")
 	}
 }
+
+// The uncertainty law bounds the reported errors from below: a 1 Hz mode
+// with 2 % damping seen for 10 minutes cannot be known better than
+// √(0.02/(2π·600)) = 0.23 % in frequency and √(1/(2π·0.02·600)) = 11.5 % in
+// damping; a larger (segment) spread stays.
+func TestUncertaintyFloor(t *testing.T) {
+	m := Mode{FHz: 1, Zeta: 0.02, FStdHz: 0.0001, ZetaStd: 0.05}
+	uncertaintyFloor(&m, 600)
+	if math.Abs(m.FStdHz-0.002303) > 1e-5 {
+		t.Errorf("f std %.6f Hz, want 0.002303", m.FStdHz)
+	}
+	if m.ZetaStd != 0.05 {
+		t.Errorf("ζ std %.4f: a larger spread must be kept (want 0.05)", m.ZetaStd)
+	}
+	m = Mode{FHz: 1, Zeta: 0.02}
+	uncertaintyFloor(&m, 600)
+	if math.Abs(m.ZetaStd/m.Zeta-0.1152) > 1e-3 {
+		t.Errorf("ζ c.o.v. %.4f, want 0.1152", m.ZetaStd/m.Zeta)
+	}
+	m = Mode{FHz: 1, Zeta: -0.01}
+	uncertaintyFloor(&m, 600)
+	if m.FStdHz != 0 || m.ZetaStd != 0 {
+		t.Errorf("a non-physical pole got errors %+v", m)
+	}
+}
