@@ -18,6 +18,7 @@ import (
 var (
 	long        = flag.Bool("long", false, "run the full accuracy sweep (minutes)")
 	accuracyOut = flag.String("accuracy-out", "", "write the sweep's table (markdown) to this file")
+	debugShapes = flag.Bool("debug-shapes", false, "log each mode's shape error in reported standard errors")
 	only        = flag.Int("only", -1, "run only this scenario of the sweep (by index, for debugging)")
 )
 
@@ -39,6 +40,7 @@ type outcome struct {
 	fErr, zErr, mac        []float64
 	fZ, zZ                 []float64 // errors in reported standard errors
 	fLaw, zLaw             []float64 // the uncertainty law's c.o.v. (Au 2014) of each found mode
+	shapeZ                 []float64 // shape component errors in reported standard errors
 	harmonicLeak           bool
 	closeBoth              bool
 }
@@ -132,6 +134,21 @@ func runScenario(t testing.TB, sc scenario) outcome {
 		o.fLaw = append(o.fLaw, math.Sqrt(tm.Zeta/(2*math.Pi*nc)))
 		o.zLaw = append(o.zLaw, math.Sqrt(1/(2*math.Pi*tm.Zeta*nc)))
 		mac := MAC(fm.Shape, tm.Shape)
+		if fm.ShapeStd != nil && !(sc.closeXY && mt.Ref < 2) {
+			// The true shape on the found shape's normalisation; the
+			// components' errors in the reported standard errors.
+			tr := alignTo(fm.Shape, tm.Shape)
+			var zs []float64
+			for c := range tr {
+				if fm.ShapeStd[c] > 0 {
+					zs = append(zs, (real(fm.Shape[c])-tr[c])/fm.ShapeStd[c])
+				}
+			}
+			o.shapeZ = append(o.shapeZ, zs...)
+			if *debugShapes {
+				t.Logf("  shape #%d: z RMS %.2f max %.1f (f %.3f Hz, MAC %.4f)", mt.Ref+1, rms(zs), slices.Max(append(zs, 0)), tm.FHz, mac)
+			}
+		}
 		if sc.closeXY && mt.Ref < 2 {
 			// Two modes 1 % apart are nearly degenerate: any mix of them is
 			// almost a mode, so a shape is judged by how well it lies in
@@ -235,6 +252,7 @@ func TestAccuracySweep(t *testing.T) {
 			a.fZ = append(a.fZ, o.fZ...)
 			a.zZ = append(a.zZ, o.zZ...)
 			a.fLaw = append(a.fLaw, o.fLaw...)
+			a.shapeZ = append(a.shapeZ, o.shapeZ...)
 			a.zLaw = append(a.zLaw, o.zLaw...)
 			if o.harmonicLeak {
 				a.leaks++
@@ -285,6 +303,17 @@ func TestAccuracySweep(t *testing.T) {
 			if n := beyond(c.z, 3); float64(n) > 0.02*float64(len(c.z)) {
 				t.Errorf("%d of %d %s errors exceed 3 reported standard errors", n, len(c.z), c.name)
 			}
+		}
+	}
+	{
+		az := make([]float64, len(all.shapeZ))
+		for i, z := range all.shapeZ {
+			az[i] = math.Abs(z)
+		}
+		slices.Sort(az)
+		if len(az) > 0 {
+			t.Logf("shape components: %d, error/σ RMS %.2f, median |z| %.2f (normal 0.67), beyond 2σ %.1f %% (normal 4.6), beyond 3σ %.1f %% (normal 0.27)",
+				len(az), rms(az), az[len(az)/2], 100*float64(beyond(az, 2))/float64(len(az)), 100*float64(beyond(az, 3))/float64(len(az)))
 		}
 	}
 	var b strings.Builder
