@@ -179,7 +179,7 @@ func Assess(in Input) (*report.Report, error) {
 	}
 
 	observations(sv.Observations, r, &v)
-	conf *= qualityFactor(q, r, th.NormativeDF.Value)
+	conf *= qualityFactor(q, r, th.NormativeDF.Value, int(th.ClearInterval.Value))
 	if sv.Observations.VisibleDamage == "severe" || sv.Observations.VisibleDamage == "collapse" {
 		conf = math.Max(conf, 0.9) // the crew's own eyes decide a red placard
 	}
@@ -273,7 +273,7 @@ func quality(in Input, r *report.Report) report.Quality {
 }
 
 // qualityFactor scales confidence by data quality.
-func qualityFactor(q report.Quality, r *report.Report, normDF float64) float64 {
+func qualityFactor(q report.Quality, r *report.Report, normDF float64, maxInterval int) float64 {
 	f := 1.0
 	if tot := q.ChannelsUsed + q.ChannelsExcluded; tot > 0 {
 		f *= 0.5 + 0.5*float64(q.ChannelsUsed)/float64(tot)
@@ -286,6 +286,15 @@ func qualityFactor(q report.Quality, r *report.Report, normDF float64) float64 {
 	}
 	if len(r.Modes) > 0 && r.Modes[0].FHz > 0 && r.Modes[0].FStdHz/r.Modes[0].FHz > normDF/2 {
 		f *= 0.8
+	}
+	// Instrumented intervals wider than the policy's clear_max_interval
+	// blur the storey indicator both ways (docs/ACCURACY.md): any verdict
+	// leans less on it.
+	for _, sc := range r.Indicators.Storeys {
+		if sc.ToFloor-sc.FromFloor > maxInterval {
+			f *= 0.9
+			break
+		}
 	}
 	return f
 }

@@ -32,6 +32,7 @@ type Policy struct {
 		StoreyYellow    Threshold `json:"storey_yellow"`
 		StoreyRed       Threshold `json:"storey_red"`
 		StoreyMinChange Threshold `json:"storey_min_change"`
+		ClearInterval   Threshold `json:"clear_max_interval"`
 		MinMAC          Threshold `json:"min_mac"`
 		DampingRise     Threshold `json:"damping_rise"`
 		TypologyLow     Threshold `json:"typology_low"`
@@ -85,6 +86,7 @@ func (p *Policy) check() error {
 	need("storey_yellow", th.StoreyYellow, 0, 1)
 	need("storey_red", th.StoreyRed, 0, 1)
 	need("storey_min_change", th.StoreyMinChange, 0, 0.5)
+	need("clear_max_interval", th.ClearInterval, 0, 1000)
 	need("min_mac", th.MinMAC, 0, 1)
 	need("damping_rise", th.DampingRise, 0, 10)
 	need("typology_low", th.TypologyLow, 0, 1)

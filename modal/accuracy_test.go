@@ -163,7 +163,7 @@ func runScenario(t testing.TB, sc scenario) outcome {
 	o.spurious = len(found) - len(matched)
 	for i, m := range found {
 		if !matched[i] {
-			t.Logf("unmatched: %.4f Hz ζ %.4f MPC %.3f poles %d %v (truth: %v; found: %v)", m.FHz, m.Zeta, m.MPC, m.Poles, m.Methods, freqs(truth), freqs(found))
+			t.Logf("unmatched: %.4f Hz ζ %.4f MPC %.3f poles %d %v (truth: %v; found: %v); MAC to truth 1, 2: %.3f %.3f, to their plane %.3f", m.FHz, m.Zeta, m.MPC, m.Poles, m.Methods, freqs(truth), freqs(found), MAC(m.Shape, truth[0].Shape), MAC(m.Shape, truth[1].Shape), subspaceMAC(m.Shape, truth[0].Shape, truth[1].Shape))
 		}
 	}
 	if sc.harmonic > 0 {
