@@ -465,16 +465,16 @@ WHERE code = $1 AND holder_team_id = $2 AND until_ns > $3`, r.Code, team, now.Un
 
 // --- buildings and assessments
 
-const buildingSelect = `SELECT id, name, lat, lon, placard, category, confidence, created_ns, assessment_id, hazards, org, visibility FROM buildings`
+const buildingSelect = `SELECT id, name, lat, lon, placard, category, confidence, surveyed_ns, assessment_id, hazards, org, visibility FROM buildings`
 
 func scanBuilding(r row) (Building, error) {
 	var (
-		b       Building
-		created int64
-		hazards string
+		b        Building
+		surveyed int64
+		hazards  string
 	)
-	err := r.Scan(&b.ID, &b.Name, &b.Lat, &b.Lon, &b.Placard, &b.Category, &b.Confidence, &created, &b.AssessmentID, &hazards, &b.Org, &b.Visibility)
-	b.LastAssessed = fromNS(created)
+	err := r.Scan(&b.ID, &b.Name, &b.Lat, &b.Lon, &b.Placard, &b.Category, &b.Confidence, &surveyed, &b.AssessmentID, &hazards, &b.Org, &b.Visibility)
+	b.LastAssessed = fromNS(surveyed)
 	b.Hazards = json.RawMessage(hazards)
 	return b, err
 }
@@ -496,21 +496,24 @@ func (s *sqlStore) PutAssessment(ctx context.Context, a Actor, as Assessment) (S
 		return Stored{}, err
 	}
 	now := s.clock()
-	created := as.Created.UnixNano()
+	created, surveyed := as.Created.UnixNano(), as.Surveyed.UnixNano()
+	if as.Surveyed.IsZero() {
+		surveyed = created
+	}
 	st := Stored{ID: as.ID, BuildingID: as.BuildingID, Placard: as.Placard}
 	err = s.write(ctx, func(t tx) error {
 		// The building first (the assessment references it); a new one
 		// starts with this assessment as its current state.
-		bnew, err := t.exec(ctx, `INSERT INTO buildings (id, name, lat, lon, assessment_id, created_ns, placard, category, confidence, hazards, org, visibility)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
-			as.BuildingID, as.Name, as.Lat, as.Lon, as.ID, created, as.Placard, as.Category, as.Confidence, string(hazards), a.Org, string(vis))
+		bnew, err := t.exec(ctx, `INSERT INTO buildings (id, name, lat, lon, assessment_id, created_ns, placard, category, confidence, hazards, org, visibility, surveyed_ns)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING`,
+			as.BuildingID, as.Name, as.Lat, as.Lon, as.ID, created, as.Placard, as.Category, as.Confidence, string(hazards), a.Org, string(vis), surveyed)
 		if err != nil {
 			return err
 		}
 		// The idempotency key: a report id is stored once.
-		anew, err := t.exec(ctx, `INSERT INTO assessments (id, building_id, created_ns, placard, category, confidence, received_ns, actor, org, body, visibility)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
-			as.ID, as.BuildingID, created, as.Placard, as.Category, as.Confidence, now.UnixNano(), a.Name, a.Org, as.Body, string(vis))
+		anew, err := t.exec(ctx, `INSERT INTO assessments (id, building_id, created_ns, placard, category, confidence, received_ns, actor, org, body, visibility, surveyed_ns)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
+			as.ID, as.BuildingID, created, as.Placard, as.Category, as.Confidence, now.UnixNano(), a.Name, a.Org, as.Body, string(vis), surveyed)
 		if err != nil {
 			return err
 		}
@@ -527,12 +530,13 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHIN
 		}
 		st.New = true
 		if bnew == 0 {
-			// The building's current state follows its latest report by
-			// creation time, ties by id, whatever order reports arrive in.
+			// The building's current state follows its latest survey, then
+			// its latest report by creation time, then the larger id,
+			// whatever order reports arrive in.
 			if _, err := t.exec(ctx, `UPDATE buildings SET name = $2, lat = $3, lon = $4, assessment_id = $5, created_ns = $6,
-  placard = $7, category = $8, confidence = $9, hazards = $10, org = $11, visibility = $12
-WHERE id = $1 AND (created_ns < $6 OR (created_ns = $6 AND assessment_id < $5))`,
-				as.BuildingID, as.Name, as.Lat, as.Lon, as.ID, created, as.Placard, as.Category, as.Confidence, string(hazards), a.Org, string(vis)); err != nil {
+  placard = $7, category = $8, confidence = $9, hazards = $10, org = $11, visibility = $12, surveyed_ns = $13
+WHERE id = $1 AND (surveyed_ns < $13 OR (surveyed_ns = $13 AND (created_ns < $6 OR (created_ns = $6 AND assessment_id < $5))))`,
+				as.BuildingID, as.Name, as.Lat, as.Lon, as.ID, created, as.Placard, as.Category, as.Confidence, string(hazards), a.Org, string(vis), surveyed); err != nil {
 				return err
 			}
 		}
@@ -605,8 +609,8 @@ func (s *sqlStore) Building(ctx context.Context, id string) (Building, []History
 	if err != nil {
 		return b, nil, err
 	}
-	rs, err := s.b.query(ctx, `SELECT id, created_ns, placard, category, confidence, org, visibility FROM assessments
-WHERE building_id = $1 ORDER BY created_ns DESC, id DESC`, id)
+	rs, err := s.b.query(ctx, `SELECT id, created_ns, surveyed_ns, placard, category, confidence, org, visibility FROM assessments
+WHERE building_id = $1 ORDER BY surveyed_ns DESC, created_ns DESC, id DESC`, id)
 	if err != nil {
 		return b, nil, err
 	}
@@ -614,13 +618,13 @@ WHERE building_id = $1 ORDER BY created_ns DESC, id DESC`, id)
 	hist := []HistoryEntry{}
 	for rs.Next() {
 		var (
-			h       HistoryEntry
-			created int64
+			h                 HistoryEntry
+			created, surveyed int64
 		)
-		if err := rs.Scan(&h.AssessmentID, &created, &h.Placard, &h.Category, &h.Confidence, &h.Org, &h.Visibility); err != nil {
+		if err := rs.Scan(&h.AssessmentID, &created, &surveyed, &h.Placard, &h.Category, &h.Confidence, &h.Org, &h.Visibility); err != nil {
 			return b, nil, err
 		}
-		h.Created = fromNS(created)
+		h.Created, h.Surveyed = fromNS(created), fromNS(surveyed)
 		hist = append(hist, h)
 	}
 	return b, hist, rs.Err()

@@ -201,6 +201,10 @@ type Assessment struct {
 	Name       string
 	Lat, Lon   float64
 	Created    time.Time
+	// Surveyed is when the recording the report describes ended: the
+	// moment of the building's state it gives. A building's current
+	// placard is that of its latest survey.
+	Surveyed   time.Time
 	Placard    string
 	Category   string
 	Confidence float64
@@ -226,9 +230,16 @@ func (a AssessmentInfo) Access() (string, share.Visibility) { return a.Org, a.Vi
 // AssessmentFromReport fills an Assessment from a checked report and its
 // bytes.
 func AssessmentFromReport(r *report.Report, body []byte) Assessment {
+	surveyed := r.Survey.End
+	if surveyed.IsZero() {
+		surveyed = r.Survey.Start
+	}
+	if surveyed.IsZero() {
+		surveyed = r.Created
+	}
 	return Assessment{
 		ID: r.ID, BuildingID: r.Building.ID, Name: r.Building.Name, Lat: r.Building.Lat, Lon: r.Building.Lon,
-		Created: r.Created, Placard: r.Placard, Category: r.Category, Confidence: r.Confidence,
+		Created: r.Created, Surveyed: surveyed, Placard: r.Placard, Category: r.Category, Confidence: r.Confidence,
 		Hazards: r.Hazards, Body: body,
 	}
 }
@@ -243,7 +254,9 @@ type Stored struct {
 }
 
 // Building is a building with its current placard: that of its latest
-// assessment by report creation time (ties broken by the larger id).
+// survey (the end of the recording its report describes), ties broken by
+// the later report creation time, then by the larger id — whatever order
+// the reports arrive in, and however late an old recording is assessed.
 type Building struct {
 	ID           string          `json:"id"`
 	Name         string          `json:"name"`
@@ -252,7 +265,7 @@ type Building struct {
 	Placard      string          `json:"placard"`
 	Category     string          `json:"category"`
 	Confidence   float64         `json:"confidence"`
-	LastAssessed time.Time       `json:"last_assessed"`
+	LastAssessed time.Time       `json:"last_assessed"` // when the current placard's survey ended
 	AssessmentID string          `json:"assessment_id"`
 	Hazards      json.RawMessage `json:"hazards"` // [{"kind","detail"}], never null
 	// Org and Visibility are those of the current assessment.
@@ -267,6 +280,7 @@ func (b Building) Access() (string, share.Visibility) { return b.Org, b.Visibili
 type HistoryEntry struct {
 	AssessmentID string           `json:"assessment_id"`
 	Created      time.Time        `json:"created"`
+	Surveyed     time.Time        `json:"surveyed"`
 	Placard      string           `json:"placard"`
 	Category     string           `json:"category"`
 	Confidence   float64          `json:"confidence"`

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/struna/struna/report"
 	"strings"
 	"sync"
 	"testing"
@@ -393,6 +394,23 @@ func TestAssessments(t *testing.T) {
 		if strings.Join(order, " ") != "red green yellow" {
 			t.Fatalf("history %v, want newest first: red green yellow", order)
 		}
+		// A report computed late from an older recording (a re-run of
+		// yesterday's data, a spooled laptop) must not replace the placard
+		// of a newer survey: the survey decides, not the computation.
+		newer := hubtest.Report("B-4", t0.Add(2*time.Hour), "red")
+		newer.Survey.End = t0.Add(90 * time.Minute)
+		older := hubtest.Report("B-4", t0.Add(5*time.Hour), "green") // computed later…
+		older.Survey.End = t0.Add(-20 * time.Hour)                   // …from yesterday's recording
+		for _, r := range []*report.Report{newer, older} {
+			must(s.PutAssessment(ctx, field, AssessmentFromReport(r, hubtest.JSON(t, r))))(t)
+		}
+		b4, hist4 := must2(s.Building(ctx, "B-4"))(t)
+		if b4.Placard != "red" || !b4.LastAssessed.Equal(newer.Survey.End) {
+			t.Fatalf("a late report of an older survey replaced the current placard: %+v", b4)
+		}
+		if len(hist4) != 2 || hist4[0].Placard != "red" || !hist4[1].Surveyed.Equal(older.Survey.End) || !hist4[1].Created.Equal(older.Created) {
+			t.Fatalf("history %+v, want the newer survey first with both times", hist4)
+		}
 		// Ties in creation time go to the larger id ("…-yellow" > "…-red"
 		// > "…-green" for the same building and time).
 		tie := t0.Add(72 * time.Hour)
@@ -404,7 +422,7 @@ func TestAssessments(t *testing.T) {
 		}
 
 		bs := must(s.Buildings(ctx))(t)
-		if len(bs) != 2 || bs[0].ID != "B-1" || bs[1].ID != "B-3" || bs[0].Name != "Building B-1" || bs[0].Lat != 40.18 {
+		if len(bs) != 3 || bs[0].ID != "B-1" || bs[1].ID != "B-3" || bs[0].Name != "Building B-1" || bs[0].Lat != 40.18 {
 			t.Fatalf("buildings %+v", bs)
 		}
 		if _, _, err := s.Building(ctx, "B-404"); !errors.Is(err, ErrNotFound) {
@@ -416,8 +434,8 @@ func TestAssessments(t *testing.T) {
 				n++
 			}
 		}
-		if n != 6 {
-			t.Fatalf("%d assessments audited, want 6 (the resend and the refused one are not changes)", n)
+		if n != 8 {
+			t.Fatalf("%d assessments audited, want 8 (the resend and the refused one are not changes)", n)
 		}
 	})
 }
