@@ -29,8 +29,8 @@ const chromiumPath = "/usr/bin/chromium"
 // TestBrowser drives the UI in Debian's headless Chromium (playwright-core,
 // e2e/run.mjs) against a fake hub serving FS(): sign-in, the three
 // buildings with their placards in the list and on the map canvas, a
-// building's panel and report iframe, a worksite claim, a 409, and updates
-// arriving through the event stream. Needs /usr/bin/chromium, node and npm
+// building's panel and report iframe, its trapped persons, a worksite
+// claim, a 409, and updates arriving through the event stream. Needs /usr/bin/chromium, node and npm
 // (it runs `npm ci` in e2e/ when e2e/node_modules is missing).
 func TestBrowser(t *testing.T) {
 	node, e2e := browserPrereqs(t)
@@ -61,6 +61,7 @@ func TestBrowser(t *testing.T) {
 		"STRUNA_TILES_URL="+srv.URL+"/_test/tiles",
 		"STRUNA_E2E_RELIEF=1",
 		"STRUNA_CALL_URL="+srv.URL+"/_test/call-other",
+		"STRUNA_TRAPPED_URL="+srv.URL+"/_test/trapped",
 	)
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -80,6 +81,8 @@ func TestBrowser(t *testing.T) {
 		"ok - duplicate offer OFF-2 flagged with the reason", "ok - call lists both invitees",
 		"ok - answering \"ready\" shows ORG-A ready", "arrives without reload (event stream)",
 		"ok - official message MSG-1 listed",
+		"ok - building B-3 shows 4 persons trapped", "ok - building B-1 shows no trapped count",
+		"ok - building B-3 shows 6 persons trapped after a new report (event stream)",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("e2e output lacks %q: a step was skipped", want)

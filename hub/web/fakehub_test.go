@@ -19,8 +19,9 @@ import (
 
 // fakeHub implements the subset of the hub API (v1) the UI uses, with
 // in-memory data: three buildings (green, yellow, red), areas, two
-// worksites (one free, one held by another organisation), teams, and an
-// SSE stream into which changes are pushed. It follows the contract's
+// worksites (one free, one held by another organisation), teams, two
+// trapped-person reports in the red building, and an SSE stream into
+// which changes are pushed. It follows the contract's
 // auth rules: bearer token everywhere under /api/v1 except /config, and
 // ?access_token= accepted on /api/v1/events only.
 type fakeHub struct {
@@ -31,6 +32,7 @@ type fakeHub struct {
 	buildings []map[string]any
 	reports   map[string][]byte // assessment id → HTML
 	worksites []map[string]any
+	trapped   []map[string]any // GET /api/v1/trapped, in id order
 	relief    map[string]any   // GET /api/v1/requests
 	call      map[string]any   // the one coordination call, as GET /api/v1/calls shows it
 	messages  []map[string]any // GET /api/v1/messages
@@ -85,6 +87,18 @@ func newFakeHub(token string) (*fakeHub, error) {
 		{"code": "C-1", "name": "Clinic East", "lat": 36.2043, "lon": 36.1640, "sector": "C", "building_id": "B-2", "holder": nil},
 		{"code": "C-2", "name": "Apartment block 7", "lat": 36.1995, "lon": 36.1668, "sector": "C", "building_id": "B-3",
 			"holder": map[string]any{"team": fakeOther, "org": fakeOtherOr, "since": now.Add(-15 * time.Minute).Format(time.RFC3339), "until": now.Add(45 * time.Minute).Format(time.RFC3339)}},
+	}
+	// B-3 has two reports (3 + 1 persons, the first with two located);
+	// B-1 and B-2 have none.
+	f.trapped = []map[string]any{
+		{"id": 1, "building_id": "B-3", "count": 3, "org": fakeOtherOr, "visibility": "parties", "actor": "usar9-tablet",
+			"created": now.Add(-25 * time.Minute).Format(time.RFC3339),
+			"locations": []any{
+				map[string]any{"lat": 36.19982, "lon": 36.166213, "note": "Basement <stairwell>, 2 voices"},
+				map[string]any{"lat": 36.199771, "lon": 36.16628, "note": ""},
+			}},
+		{"id": 2, "building_id": "B-3", "count": 1, "org": fakeOrg, "visibility": "org", "actor": "laptop-1",
+			"created": now.Add(-10 * time.Minute).Format(time.RFC3339), "locations": []any{}},
 	}
 	f.seedRelief(now)
 	return f, nil
@@ -286,6 +300,25 @@ func (f *fakeHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// The test's own hook: the other organisation answers "delayed 10 min".
 		f.setSeat(fakeOtherOr, "delayed", 10)
 		writeJSON(w, 200, f.call)
+	case p == "/_test/trapped" && r.Method == http.MethodPost:
+		// The test's own hook: a team reports 2 more persons in B-3. Like
+		// the real hub, the stream says only that something changed (a
+		// trapped report is never public).
+		tr := map[string]any{"id": len(f.trapped) + 1, "building_id": "B-3", "count": 2, "org": fakeOrg, "visibility": "parties",
+			"actor": "laptop-1", "created": time.Now().UTC().Format(time.RFC3339),
+			"locations": []any{map[string]any{"lat": 36.1999, "lon": 36.1661, "note": "roof"}}}
+		f.trapped = append(f.trapped, tr)
+		f.broadcast("trapped", map[string]string{"visibility": "parties"})
+		writeJSON(w, 200, tr)
+	case p == "/api/v1/trapped" && r.Method == http.MethodGet:
+		id := r.URL.Query().Get("building_id")
+		out := []any{}
+		for _, t := range f.trapped {
+			if id == "" || t["building_id"] == id {
+				out = append(out, t)
+			}
+		}
+		writeJSON(w, 200, out)
 	case p == "/api/v1/requests":
 		writeJSON(w, 200, f.relief)
 	case p == "/api/v1/messages":

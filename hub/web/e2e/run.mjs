@@ -15,13 +15,17 @@
 //   STRUNA_E2E_RELIEF=1 (fake hub only) check the relief view against the fake's relief data
 //                    (request REQ-1 with a duplicate offer, call CALL-1, message MSG-1)
 //   STRUNA_CALL_URL  (fake hub only) POST here makes the other organisation answer CALL-1 "delayed 10 min"
+//   STRUNA_TRAPPED_URL (fake hub only) POST here adds a trapped-person report (answered with it) and
+//                    tells the event stream
 //
 // What it checks, step by step (each prints "ok - ..." or fails with exit 1):
 //   sign-in through the token dialog; live stream connected; every building the
 //   API lists is in the list with its placard and drawn on the map canvas in its
 //   placard colour; server text is shown as text (never markup); clicking a
 //   building on the map opens its panel and its report opens in a sandboxed
-//   iframe; claiming a free worksite updates the board; a conflicting claim shows
+//   iframe; a building with trapped-person reports shows their total, each report
+//   and its locations, one without shows no count (with STRUNA_TRAPPED_URL: a new
+//   report reaches the open panel through the event stream); claiming a free worksite updates the board; a conflicting claim shows
 //   the hub's 409 sentence; a release done outside the page (through the API)
 //   reaches the board through the event stream alone; the relief tab shows its
 //   three parts (with STRUNA_E2E_RELIEF=1: the request, its duplicate offer and
@@ -43,6 +47,7 @@ const DROP = process.env.STRUNA_DROP_URL || '';
 const TILES = process.env.STRUNA_TILES_URL || '';
 const RELIEF = process.env.STRUNA_E2E_RELIEF === '1';
 const CALL_HOOK = process.env.STRUNA_CALL_URL || '';
+const TRAPPED_HOOK = process.env.STRUNA_TRAPPED_URL || '';
 if (BASE === '/' || !TOKEN) {
   console.error('set STRUNA_URL and STRUNA_TOKEN');
   process.exit(2);
@@ -259,6 +264,69 @@ await step('building panel and report', async () => {
   await shot('report');
   await page.click('text=← Back to building');
   await panel.waitFor();
+});
+
+await step('trapped persons', async () => {
+  const res = await apiCall('GET', 'api/v1/trapped');
+  if (res.status !== 200 || !Array.isArray(res.data)) {
+    console.log(`# skip: GET api/v1/trapped answered ${res.status}`);
+    return;
+  }
+  const totals = {};
+  for (const t of res.data) {
+    if (t && typeof t.count === 'number') totals[t.building_id] = (totals[t.building_id] || 0) + t.count;
+  }
+  // openPanel shows building id and waits until its trapped section is in state (loading, none, error, some).
+  const openPanel = async (id, state) => {
+    await page.evaluate((id) => (location.hash = '#/b/' + encodeURIComponent(id)), id);
+    const sec = page.locator(`#building-panel article[data-building="${id}"] [data-section="trapped"][data-state="${state}"]`);
+    await sec.waitFor({ state: 'attached' });
+    return sec;
+  };
+  const withT = buildings.find((b) => totals[b.id] > 0);
+  if (withT) {
+    const want = totals[withT.id];
+    const sec = await openPanel(withT.id, 'some');
+    const total = await sec.locator('[data-field="trapped-total"]').innerText();
+    const text = await sec.innerText();
+    check(total === String(want) && (await sec.isVisible()) && /trapped persons/i.test(text), `building ${withT.id} shows ${want} persons trapped`, `shows ${total}`);
+    const reports = res.data.filter((t) => t && t.building_id === withT.id);
+    const n = await sec.locator('.trapped-list > li').count();
+    check(n === reports.length, `panel lists the ${reports.length} trapped-person reports of ${withT.id}`, `lists ${n}`);
+    const locs = reports.flatMap((r) =>
+      (Array.isArray(r.locations) ? r.locations : []).map((l) => {
+        const at = `${l.lat.toFixed(5)}, ${l.lon.toFixed(5)}`;
+        return l.note ? `${l.note} (${at})` : at;
+      }),
+    );
+    const got = await sec.locator('[data-field="trapped-location"]').allInnerTexts();
+    check(got.length === locs.length && locs.every((l) => got.includes(l)), 'trapped-person locations shown as "note (lat, lon)"', got.join(' | '));
+    const html = await sec.innerHTML();
+    const marked = locs.filter((l) => /[<>&]/.test(l));
+    if (marked.length) check(marked.every((l) => !html.includes(l)), 'trapped-person notes shown as text, not markup');
+    await sec.scrollIntoViewIfNeeded();
+    await shot('trapped');
+  } else {
+    console.log('# skip: no building with trapped persons');
+  }
+  const without = buildings.find((b) => !totals[b.id]);
+  if (without) {
+    const sec = await openPanel(without.id, 'none');
+    const counts = await page.locator('#building-panel [data-field="trapped-total"]').count();
+    check(!(await sec.isVisible()) && counts === 0, `building ${without.id} shows no trapped count`, `${counts} counts shown`);
+  }
+  if (TRAPPED_HOOK && withT) {
+    const sec = await openPanel(withT.id, 'some');
+    await sec.locator('[data-field="trapped-total"]', { hasText: new RegExp(`^${totals[withT.id]}$`) }).waitFor();
+    const r = await (await fetch(TRAPPED_HOOK, { method: 'POST', headers: { Authorization: 'Bearer ' + TOKEN }, body: '{}' })).json();
+    if (r.building_id !== withT.id) {
+      fail(`the trapped hook reported in ${r.building_id}, not ${withT.id}`);
+      return;
+    }
+    const want = totals[withT.id] + r.count;
+    await sec.locator('[data-field="trapped-total"]', { hasText: new RegExp(`^${want}$`) }).waitFor({ timeout: 10000 });
+    ok(`building ${withT.id} shows ${want} persons trapped after a new report (event stream)`);
+  }
 });
 
 let claimed = null;

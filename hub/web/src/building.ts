@@ -1,5 +1,5 @@
-// The building panel (latest placard, category, confidence, hazards,
-// history, worksites on it) and the report view, which shows the
+// The building panel (latest placard, trapped persons reported in it,
+// category, confidence, hazards, history, worksites on it) and the report view, which shows the
 // assessment's self-contained HTML page in a sandboxed iframe. The page
 // is fetched with the bearer token and given to the iframe as srcdoc,
 // since an iframe cannot send the Authorization header itself; the
@@ -9,13 +9,21 @@ import { APIError, api, serverNow } from './api';
 import { h, replace } from './dom';
 import { ago, category, isoTitle, localTime, percent } from './format';
 import { placardBadge } from './map';
-import { Building, BuildingDetail, PLACARDS, Worksite, buildingDetail } from './model';
+import { Building, BuildingDetail, PLACARDS, Trapped, Worksite, buildingDetail, trappedList } from './model';
 
 export interface BuildingPanelHooks {
   back(): void;
   openReport(buildingID: string, assessmentID: string): void;
   showWorksite(code: string): void;
   worksites(): Worksite[];
+  trapped(): TrappedState;
+}
+
+/** TrappedState is what the panel knows of the trapped-person reports of one building. */
+export interface TrappedState {
+  buildingID: string;
+  reports: Trapped[] | null; // null: not read yet
+  error: string;
 }
 
 /** loadBuilding fetches GET /api/v1/buildings/{id}; fallback is what the map knows. */
@@ -24,6 +32,89 @@ export async function loadBuilding(id: string): Promise<BuildingDetail> {
   const b = buildingDetail(data);
   if (!b) throw new APIError(200, `The hub sent no usable record for building ${id}.`, null);
   return b;
+}
+
+/** loadTrapped fetches GET /api/v1/trapped?building_id=ID, newest report first. */
+export async function loadTrapped(id: string): Promise<Trapped[]> {
+  const list = trappedList(await api('GET', `api/v1/trapped?building_id=${encodeURIComponent(id)}`));
+  return list
+    .filter((t) => t.buildingID === '' || t.buildingID === id)
+    .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+}
+
+/**
+ * renderTrapped fills the panel's trapped-persons section: nothing (hidden)
+ * while loading or when no report is seen, a short error line when the
+ * list could not be read, else the total and each report. data-state says
+ * which (loading, none, error, some).
+ */
+export function renderTrapped(el: HTMLElement, id: string, t: TrappedState): void {
+  const mine = t.buildingID === id ? t : { buildingID: id, reports: null, error: '' };
+  const reports = mine.reports;
+  const now = serverNow();
+  el.className = 'trapped';
+  if (reports && reports.length > 0) {
+    const total = reports.reduce((n, r) => n + r.count, 0);
+    el.dataset.state = 'some';
+    el.hidden = false;
+    el.classList.add('trapped-some');
+    replace(
+      el,
+      h('h3', { class: 'trapped-head' }, h('span', { class: 'trapped-sym', 'aria-hidden': 'true' }, '⚠'), ' Trapped persons'),
+      h(
+        'p',
+        { class: 'trapped-total' },
+        h('strong', { class: 'trapped-n', 'data-field': 'trapped-total' }, String(total)),
+        ' ',
+        total === 1 ? 'person' : 'persons',
+        ' reported trapped',
+        h('span', { class: 'muted small' }, ` · ${reports.length} ${reports.length === 1 ? 'report' : 'reports'}`),
+      ),
+      mine.error ? h('p', { class: 'msg msg-error small', role: 'alert' }, 'Trapped persons could not be refreshed: ', mine.error) : null,
+      h(
+        'ul',
+        { class: 'trapped-list' },
+        reports.map((r) =>
+          h(
+            'li',
+            { 'data-report': r.id, 'data-count': r.count },
+            h(
+              'div',
+              { class: 'trapped-line' },
+              h('strong', null, `${r.count} ${r.count === 1 ? 'person' : 'persons'}`),
+              ' · ',
+              h('span', { class: 'trapped-who' }, [r.org, r.actor].filter((x) => x).join(' · ') || 'unknown team'),
+              r.created
+                ? h('span', { class: 'muted', title: isoTitle(r.created) }, ' · ', localTime(r.created, now), ' (', ago(r.created, now), ')')
+                : null,
+            ),
+            r.locations.length
+              ? h(
+                  'ul',
+                  { class: 'trapped-locs' },
+                  r.locations.map((l) => {
+                    const at = `${l.lat.toFixed(5)}, ${l.lon.toFixed(5)}`;
+                    return h('li', { 'data-field': 'trapped-location' }, l.note ? `${l.note} (${at})` : at);
+                  }),
+                )
+              : h('p', { class: 'muted small trapped-noloc' }, 'No location given.'),
+          ),
+        ),
+      ),
+    );
+    return;
+  }
+  if (mine.error) {
+    el.dataset.state = 'error';
+    el.hidden = false;
+    replace(el, h('p', { class: 'msg msg-error small', role: 'alert' }, 'Trapped persons could not be read: ', mine.error));
+    return;
+  }
+  // None seen (a public viewer always sees none) or not read yet: nothing,
+  // so that "none" is never mistaken for "none reported".
+  el.dataset.state = reports ? 'none' : 'loading';
+  el.hidden = true;
+  replace(el);
 }
 
 export function renderBuilding(
@@ -48,6 +139,8 @@ export function renderBuilding(
   const history = 'history' in b ? b.history : null;
   const hazards = b.hazards;
   const sites = hooks.worksites().filter((w) => w.buildingID === b.id);
+  const trappedEl = h('section', { 'data-section': 'trapped', 'aria-label': 'Trapped persons' });
+  renderTrapped(trappedEl, b.id, hooks.trapped());
   const reportBtn = b.assessmentID
     ? h(
         'button',
@@ -70,6 +163,7 @@ export function renderBuilding(
         placardBadge(b.placard, 'big'),
         h('p', { class: 'placard-meaning' }, info.meaning),
       ),
+      trappedEl,
       err ? h('p', { class: 'msg msg-warn', role: 'status' }, err) : null,
       h(
         'dl',

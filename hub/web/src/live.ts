@@ -10,7 +10,7 @@ import { getToken, url } from './api';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
-export const EVENT_KINDS = ['assessment', 'building', 'worksite', 'area', 'relief', 'call', 'message', 'receipt'] as const;
+export const EVENT_KINDS = ['assessment', 'building', 'worksite', 'area', 'relief', 'call', 'message', 'receipt', 'trapped'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export interface LiveHandlers {

@@ -6,7 +6,7 @@ import 'leaflet/dist/leaflet.css';
 import './style.css';
 
 import { APIError, api, getToken, setToken, setUnauthorizedHandler } from './api';
-import { BuildingPanelHooks, loadBuilding, renderBuilding, showReport } from './building';
+import { BuildingPanelHooks, TrappedState, loadBuilding, loadTrapped, renderBuilding, renderTrapped, showReport } from './building';
 import { $, h, replace } from './dom';
 import { placardText } from './format';
 import { BuildingList } from './list';
@@ -23,9 +23,18 @@ interface State {
   teams: Team[];
   teamsError: string;
   detail: BuildingDetail | null;
+  trapped: TrappedState;
 }
 
-const state: State = { me: null, worksites: [], worksitesError: '', teams: [], teamsError: '', detail: null };
+const state: State = {
+  me: null,
+  worksites: [],
+  worksitesError: '',
+  teams: [],
+  teamsError: '',
+  detail: null,
+  trapped: { buildingID: '', reports: null, error: '' },
+};
 
 // ---- layout ---------------------------------------------------------------
 
@@ -186,6 +195,15 @@ const live = new Live({
         if (b && b.lat !== null) applyBuilding(b);
         else if (o && str(o.id)) void refreshBuilding(str(o.id));
         else debounce('buildings', () => void loadBuildings(), 500);
+        break;
+      }
+      case 'trapped': {
+        // The hub sends the record only when it is public, which a trapped
+        // report never is: usually there is no building_id, so re-read the
+        // open building's reports.
+        const id = str(o?.building_id);
+        const open = route().building;
+        if (open && (!id || id === open)) debounce('trapped', () => void reloadTrapped(route().building), 200);
         break;
       }
       case 'assessment': {
@@ -362,14 +380,35 @@ const panelHooks: BuildingPanelHooks = {
   openReport: (bid, aid) => go(`#/b/${encodeURIComponent(bid)}/report/${encodeURIComponent(aid)}`),
   showWorksite: (code) => go(`#/worksites/${encodeURIComponent(code)}`),
   worksites: () => state.worksites,
+  trapped: () => state.trapped,
 };
+
+let trappedSeq = 0;
+/** reloadTrapped re-reads the trapped-person reports of building id and redraws the panel's section. */
+async function reloadTrapped(id: string): Promise<void> {
+  if (!id) return;
+  const seq = ++trappedSeq;
+  if (state.trapped.buildingID !== id) state.trapped = { buildingID: id, reports: null, error: '' };
+  try {
+    const reports = await loadTrapped(id);
+    if (seq !== trappedSeq) return;
+    state.trapped = { buildingID: id, reports, error: '' };
+  } catch (e) {
+    if (seq !== trappedSeq) return;
+    state.trapped = { buildingID: id, reports: state.trapped.reports, error: errText(e) };
+  }
+  const sec = detailEl.querySelector(`article[data-building="${CSS.escape(id)}"] [data-section="trapped"]`);
+  if (sec instanceof HTMLElement) renderTrapped(sec, id, state.trapped);
+}
 
 let openSeq = 0;
 async function openBuilding(id: string, pan: boolean): Promise<void> {
   const seq = ++openSeq;
   const known = map?.getBuilding(id) ?? null;
   const prev = state.detail && state.detail.id === id ? state.detail : null;
+  if (state.trapped.buildingID !== id) state.trapped = { buildingID: id, reports: null, error: '' };
   renderBuilding(detailEl, id, prev ?? known, '', panelHooks);
+  void reloadTrapped(id);
   map?.select(id, pan);
   try {
     const d = await loadBuilding(id);

@@ -219,3 +219,52 @@ export type AreaKind = 'assembly' | 'base' | 'helipad' | 'hazard' | 'other';
 export function areaKind(v: unknown): AreaKind {
   return v === 'assembly' || v === 'base' || v === 'helipad' || v === 'hazard' ? v : 'other';
 }
+
+export interface TrappedLocation {
+  lat: number;
+  lon: number;
+  note: string;
+}
+
+/** Trapped is one field team's report of persons trapped in a building. */
+export interface Trapped {
+  id: string;
+  buildingID: string;
+  count: number;
+  locations: TrappedLocation[]; // only those with a valid lat, lon
+  org: string;
+  visibility: string;
+  actor: string;
+  created: Date | null;
+}
+
+/** trapped reads one record of GET /api/v1/trapped; null if it has no usable count. */
+export function trapped(v: unknown): Trapped | null {
+  const o = obj(v);
+  if (!o) return null;
+  const count = num(o.count);
+  if (count === null || count < 0) return null;
+  const locations: TrappedLocation[] = [];
+  for (const x of arr(o.locations)) {
+    const l = obj(x);
+    const lat = num(l?.lat);
+    const lon = num(l?.lon);
+    if (!l || lat === null || lon === null || Math.abs(lat) > 90 || Math.abs(lon) > 180) continue;
+    locations.push({ lat, lon, note: str(l.note) });
+  }
+  return {
+    id: str(o.id),
+    buildingID: str(o.building_id),
+    count: Math.floor(count),
+    locations,
+    org: str(o.org),
+    visibility: str(o.visibility),
+    actor: str(o.actor),
+    created: time(o.created),
+  };
+}
+
+/** trappedList reads GET /api/v1/trapped, skipping malformed records. */
+export function trappedList(v: unknown): Trapped[] {
+  return arr(v).map(trapped).filter((t): t is Trapped => t !== null);
+}
