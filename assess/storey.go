@@ -106,7 +106,7 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 		wide = max(wide, sc.ToFloor-sc.FromFloor)
 	}
 	if wide > int(th.ClearInterval.Value) {
-		r.Limits = append(r.Limits, fmt.Sprintf("The widest instrumented interval spans %d storeys: a loss concentrated in one of them, above all at the top, is under-estimated (by about a third for the top storey in struna's sweeps). Instrument the roof and the floor below it, and keep intervals to three storeys or fewer.", wide))
+		r.Limits = append(r.Limits, fmt.Sprintf("The widest instrumented interval spans %d storeys: a loss concentrated in one of them, above all at the top, is under-estimated (by about a third for the top storey in struna's sweeps). Instrument the roof and the floor below it, and keep intervals to %d storeys or fewer.", wide, int(th.ClearInterval.Value)))
 	}
 	clearance(in.Survey.Building.Storeys, int(th.ClearInterval.Value), r.Indicators.Storeys, v)
 	if worst < 0 {
@@ -145,9 +145,9 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 // of environmental wander, so the storey indicator is the only witness,
 // and in the damage sweeps (docs/ACCURACY.md) it is reliable only when
 // every instrumented interval spans three storeys or fewer (the policy's
-// clear_max_interval) and the roof is instrumented: wider intervals read a few per cent of shape scatter
-// as a 20–50 % storey loss and hide real ones alike. Both horizontal axes
-// must pass.
+// clear_max_interval) and the roof is instrumented: wider intervals read
+// a few per cent of shape scatter as a 20–50 % storey loss and hide real
+// ones alike. Both horizontal axes must pass.
 func clearance(storeys, maxInterval int, sc []report.StoreyChange, v *verdict) {
 	if storeys < 2 {
 		return // a one-storey building has no storey to locate
