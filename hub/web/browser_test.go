@@ -28,7 +28,8 @@ const chromiumPath = "/usr/bin/chromium"
 
 // TestBrowser drives the UI in Debian's headless Chromium (playwright-core,
 // e2e/run.mjs) against a fake hub serving FS(): sign-in, the three
-// buildings with their placards in the list and on the map canvas, a
+// buildings with their placards in the list and on the map canvas, the
+// trapped persons' badge on the map and count in the list, a
 // building's panel and report iframe, its trapped persons, a worksite
 // claim, a 409, and updates arriving through the event stream. Needs /usr/bin/chromium, node and npm
 // (it runs `npm ci` in e2e/ when e2e/node_modules is missing).
@@ -83,6 +84,10 @@ func TestBrowser(t *testing.T) {
 		"ok - official message MSG-1 listed",
 		"ok - building B-3 shows 4 persons trapped", "ok - building B-1 shows no trapped count",
 		"ok - building B-3 shows 6 persons trapped after a new report (event stream)",
+		"ok - building B-3 listed with 4 trapped", "ok - building B-1 listed without a trapped count",
+		"ok - map shows a trapped badge with 4 on B-3", "ok - map shows no trapped badge on B-1",
+		"ok - map badge of B-3 redrawn with 6",
+		"ok - building B-3 shows 6 trapped in the list and on the map after a new report, without reload (event stream)",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("e2e output lacks %q: a step was skipped", want)

@@ -23,9 +23,11 @@
 //   API lists is in the list with its placard and drawn on the map canvas in its
 //   placard colour; server text is shown as text (never markup); clicking a
 //   building on the map opens its panel and its report opens in a sandboxed
-//   iframe; a building with trapped-person reports shows their total, each report
-//   and its locations, one without shows no count (with STRUNA_TRAPPED_URL: a new
-//   report reaches the open panel through the event stream); claiming a free worksite updates the board; a conflicting claim shows
+//   iframe; a building with trapped-person reports has a badge with their total on
+//   the map and the total in the list, one without has neither; its panel shows the
+//   total, each report and its locations, one without shows no count (with
+//   STRUNA_TRAPPED_URL: a new report reaches the open panel, the list and the map's
+//   badge through the event stream); claiming a free worksite updates the board; a conflicting claim shows
 //   the hub's 409 sentence; a release done outside the page (through the API)
 //   reaches the board through the event stream alone; the relief tab shows its
 //   three parts (with STRUNA_E2E_RELIEF=1: the request, its duplicate offer and
@@ -146,6 +148,45 @@ async function canvasRGB(x, y) {
 
 const near = (a, b, tol = 40) => a && b && a.every((v, i) => Math.abs(v - b[i]) <= tol);
 
+const BADGE_RGB = [0xb3, 0x26, 0x1e];
+
+// trappedTotals reads GET /api/v1/trapped as persons per building id, or null if the hub refuses.
+async function trappedTotals() {
+  const res = await apiCall('GET', 'api/v1/trapped');
+  if (res.status !== 200 || !Array.isArray(res.data)) {
+    console.log(`# skip: GET api/v1/trapped answered ${res.status}`);
+    return null;
+  }
+  const totals = {};
+  for (const t of res.data) {
+    if (t && typeof t.count === 'number') totals[t.building_id] = (totals[t.building_id] || 0) + t.count;
+  }
+  return { totals, reports: res.data };
+}
+
+// badgeSeen samples the trapped badge window.struna.trappedBadge says is
+// drawn for a building: red inside, a white rim round its right end.
+async function badgeSeen(b) {
+  let red = 0;
+  let white = 0;
+  for (let k = 0; k < 8; k++) {
+    const a = (k * Math.PI) / 4 + Math.PI / 8;
+    const rgb = await canvasRGB(Math.round(b.x + 0.55 * b.r * Math.cos(a)), Math.round(b.y + 0.55 * b.r * Math.sin(a)));
+    if (near(rgb, BADGE_RGB, 30)) red++;
+  }
+  for (let k = 0; k < 5; k++) {
+    const a = -Math.PI / 2 + (k * Math.PI) / 4; // the right half: a wider pill extends to the left
+    for (const d of [0.8, 1.3, 1.8]) {
+      const rgb = await canvasRGB(Math.round(b.x + (b.r + d) * Math.cos(a)), Math.round(b.y + (b.r + d) * Math.sin(a)));
+      if (rgb && rgb.every((v) => v >= 200)) {
+        white++;
+        break;
+      }
+    }
+  }
+  return { ok: red >= 5 && white >= 3, red, white };
+}
+
 // markerColour samples the disc drawn at pt around its centre (clear of
 // where the symbol is not, whatever the zoom-dependent radius) and returns
 // the placard whose colour it finds, or what it found instead.
@@ -229,6 +270,46 @@ await step('map', async () => {
   await shot('map');
 });
 
+await step('trapped persons on the map and in the list', async () => {
+  const tt = await trappedTotals();
+  if (!tt) return;
+  const { totals } = tt;
+  await page.evaluate(() => (location.hash = '#/map'));
+  const withT = buildings.find((b) => totals[b.id] > 0);
+  const without = buildings.find((b) => !totals[b.id]);
+  if (withT) {
+    const want = totals[withT.id];
+    const item = page.locator(`#bld-list button[data-building="${withT.id}"] .bld-item-trapped`);
+    await item.waitFor();
+    const text = await item.innerText();
+    check((await item.getAttribute('data-trapped')) === String(want) && text.includes(`${want} trapped`), `building ${withT.id} listed with ${want} trapped`, text);
+  } else {
+    console.log('# skip: no building with trapped persons');
+  }
+  if (without) {
+    const n = await page.locator(`#bld-list button[data-building="${without.id}"]`).count();
+    const c = await page.locator(`#bld-list button[data-building="${without.id}"] .bld-item-trapped`).count();
+    check(n === 1 && c === 0, `building ${without.id} listed without a trapped count`, `${n} rows, ${c} counts`);
+  }
+  const listed = await page.$$eval('#bld-list button.bld-item', (els) => els.map((e) => [e.dataset.building, e.querySelector('.bld-item-trapped')?.dataset.trapped ?? '']));
+  const wrong = listed.filter(([id, n]) => n !== (totals[id] > 0 ? String(totals[id]) : ''));
+  check(wrong.length === 0, 'every listed building shows the persons trapped in it, or nothing', wrong.slice(0, 5).map(([id, n]) => `${id}: ${n || 'none'} (want ${totals[id] || 'none'})`).join(', '));
+  check(/trapped/i.test(await page.locator('.legend').innerText()), 'legend explains the trapped badge');
+  if (withT && typeof withT.lat === 'number') {
+    const want = totals[withT.id];
+    await page.waitForFunction(({ id, want }) => window.struna.trappedBadge(id)?.count === want, { id: withT.id, want });
+    await page.waitForTimeout(100); // the canvas draws on the next frame
+    const b = await page.evaluate((id) => window.struna.trappedBadge(id), withT.id);
+    const seen = await badgeSeen(b);
+    check(seen.ok, `map shows a trapped badge with ${want} on ${withT.id}`, `${seen.red}/8 red, ${seen.white}/5 white rim samples at ${b.x},${b.y}`);
+  }
+  if (without && typeof without.lat === 'number') {
+    const b = await page.evaluate((id) => window.struna.trappedBadge(id), without.id);
+    check(b === null, `map shows no trapped badge on ${without.id}`, JSON.stringify(b));
+  }
+  await shot('map-trapped');
+});
+
 await step('building panel and report', async () => {
   const target = buildings.find((b) => b.placard === 'red' && typeof b.lat === 'number') ?? buildings.find((b) => typeof b.lat === 'number');
   if (!target) return;
@@ -267,15 +348,10 @@ await step('building panel and report', async () => {
 });
 
 await step('trapped persons', async () => {
-  const res = await apiCall('GET', 'api/v1/trapped');
-  if (res.status !== 200 || !Array.isArray(res.data)) {
-    console.log(`# skip: GET api/v1/trapped answered ${res.status}`);
-    return;
-  }
-  const totals = {};
-  for (const t of res.data) {
-    if (t && typeof t.count === 'number') totals[t.building_id] = (totals[t.building_id] || 0) + t.count;
-  }
+  const tt = await trappedTotals();
+  if (!tt) return;
+  const { totals } = tt;
+  const res = { data: tt.reports };
   // openPanel shows building id and waits until its trapped section is in state (loading, none, error, some).
   const openPanel = async (id, state) => {
     await page.evaluate((id) => (location.hash = '#/b/' + encodeURIComponent(id)), id);
@@ -326,6 +402,17 @@ await step('trapped persons', async () => {
     const want = totals[withT.id] + r.count;
     await sec.locator('[data-field="trapped-total"]', { hasText: new RegExp(`^${want}$`) }).waitFor({ timeout: 10000 });
     ok(`building ${withT.id} shows ${want} persons trapped after a new report (event stream)`);
+    await page.evaluate(() => (window.__strunaNoReload = true));
+    await page.evaluate(() => (location.hash = '#/map'));
+    const item = page.locator(`#bld-list button[data-building="${withT.id}"] .bld-item-trapped[data-trapped="${want}"]`);
+    await item.waitFor({ timeout: 10000 });
+    if (typeof withT.lat === 'number') {
+      await page.waitForFunction(({ id, want }) => window.struna.trappedBadge(id)?.count === want, { id: withT.id, want }, { timeout: 10000 });
+      await page.waitForTimeout(100);
+      const seen = await badgeSeen(await page.evaluate((id) => window.struna.trappedBadge(id), withT.id));
+      check(seen.ok, `map badge of ${withT.id} redrawn with ${want}`, `${seen.red}/8 red, ${seen.white}/5 white rim samples`);
+    }
+    check(await page.evaluate(() => window.__strunaNoReload === true), `building ${withT.id} shows ${want} trapped in the list and on the map after a new report, without reload (event stream)`);
   }
 });
 

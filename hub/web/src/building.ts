@@ -37,8 +37,22 @@ export async function loadBuilding(id: string): Promise<BuildingDetail> {
 /** loadTrapped fetches GET /api/v1/trapped?building_id=ID, newest report first. */
 export async function loadTrapped(id: string): Promise<Trapped[]> {
   const list = trappedList(await api('GET', `api/v1/trapped?building_id=${encodeURIComponent(id)}`));
+  return trappedOf(list, id, true);
+}
+
+/** loadAllTrapped fetches GET /api/v1/trapped: every report the caller may see ([] for a public viewer). */
+export async function loadAllTrapped(): Promise<Trapped[]> {
+  return trappedList(await api('GET', 'api/v1/trapped'));
+}
+
+/**
+ * trappedOf picks building id's reports from list, newest first; with
+ * unnamed, reports without a building id count as its own (a list the hub
+ * filtered by building_id).
+ */
+export function trappedOf(list: Trapped[], id: string, unnamed = false): Trapped[] {
   return list
-    .filter((t) => t.buildingID === '' || t.buildingID === id)
+    .filter((t) => t.buildingID === id || (unnamed && t.buildingID === ''))
     .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
 }
 

@@ -1,6 +1,8 @@
 // The building list beside the map: search by name or id, filter by
-// placard, most dangerous first. It shows at most LIMIT rows (a hub may
-// hold 20 000 buildings) and says how many more match.
+// placard. Buildings with persons reported trapped come first (most
+// persons first, whatever their placard: a rescue does not wait for the
+// placard), then the most dangerous. It shows at most LIMIT rows (a hub
+// may hold 20 000 buildings) and says how many more match.
 
 import { h, replace } from './dom';
 import { placardBadge } from './map';
@@ -23,6 +25,7 @@ export class BuildingList {
   private readonly filter = new Set<Placard>();
   private items: Building[] = [];
   private error = '';
+  private trapped: ReadonlyMap<string, number> = new Map();
 
   constructor(
     el: HTMLElement,
@@ -36,6 +39,13 @@ export class BuildingList {
     this.items = items;
     this.error = error;
     this.render();
+  }
+
+  /** setTrapped sets the persons reported trapped per building id. */
+  setTrapped(counts: ReadonlyMap<string, number>): void {
+    const same = counts.size === this.trapped.size && [...counts].every(([id, n]) => this.trapped.get(id) === n);
+    this.trapped = counts;
+    if (!same) this.render(); // a re-sort of up to 20 000 buildings: only when a number changed
   }
 
   private render(): void {
@@ -72,15 +82,22 @@ export class BuildingList {
       return;
     }
     const q = this.search.value.trim().toLowerCase();
+    const trapped = this.trapped;
     const match = this.items
       .filter((b) => (this.filter.size === 0 || this.filter.has(b.placard)) && (!q || b.name.toLowerCase().includes(q) || b.id.toLowerCase().includes(q)))
-      .sort((a, b) => PLACARDS[a.placard].rank - PLACARDS[b.placard].rank || (a.name || a.id).localeCompare(b.name || b.id, undefined, { numeric: true }));
+      .sort(
+        (a, b) =>
+          (trapped.get(b.id) ?? 0) - (trapped.get(a.id) ?? 0) ||
+          PLACARDS[a.placard].rank - PLACARDS[b.placard].rank ||
+          (a.name || a.id).localeCompare(b.name || b.id, undefined, { numeric: true }),
+      );
     replace(
       this.list,
       match.length === 0
         ? h('li', { class: 'muted empty' }, this.items.length ? 'No building matches.' : 'No buildings on the hub yet.')
-        : match.slice(0, LIMIT).map((b) =>
-            h(
+        : match.slice(0, LIMIT).map((b) => {
+            const n = trapped.get(b.id) ?? 0;
+            return h(
               'li',
               null,
               h(
@@ -89,9 +106,17 @@ export class BuildingList {
                 placardBadge(b.placard, 'compact'),
                 h('span', { class: 'bld-item-name' }, b.name || b.id),
                 h('span', { class: 'bld-item-sub' }, b.name ? b.id : '', b.category ? ` · ${category(b.category).split(' — ')[0]}` : '', b.lat === null ? ' · no location' : ''),
+                n > 0
+                  ? h(
+                      'span',
+                      { class: 'bld-item-trapped', 'data-trapped': n, title: `${n} ${n === 1 ? 'person' : 'persons'} reported trapped` },
+                      h('span', { 'aria-hidden': 'true' }, '⚠'),
+                      ` ${n} trapped`,
+                    )
+                  : null,
               ),
-            ),
-          ),
+            );
+          }),
     );
     this.more.textContent = match.length > LIMIT ? `${match.length - LIMIT} more match: refine the search.` : '';
   }

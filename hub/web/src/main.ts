@@ -6,13 +6,13 @@ import 'leaflet/dist/leaflet.css';
 import './style.css';
 
 import { APIError, api, getToken, setToken, setUnauthorizedHandler } from './api';
-import { BuildingPanelHooks, TrappedState, loadBuilding, loadTrapped, renderBuilding, renderTrapped, showReport } from './building';
+import { BuildingPanelHooks, TrappedState, loadAllTrapped, loadBuilding, loadTrapped, renderBuilding, renderTrapped, showReport, trappedOf } from './building';
 import { $, h, replace } from './dom';
 import { placardText } from './format';
 import { BuildingList } from './list';
 import { Live, LiveState } from './live';
 import { MapView } from './map';
-import { Building, BuildingDetail, Me, Team, Worksite, building, buildingsFromGeoJSON, me as parseMe, obj, str } from './model';
+import { Building, BuildingDetail, Me, Team, Worksite, building, buildingsFromGeoJSON, me as parseMe, obj, str, trappedTotals } from './model';
 import { ReliefView } from './relief';
 import { Board, loadTeams, loadWorksites } from './worksites';
 
@@ -24,6 +24,7 @@ interface State {
   teamsError: string;
   detail: BuildingDetail | null;
   trapped: TrappedState;
+  trappedCounts: Map<string, number> | null; // persons reported trapped per building id; null: not read yet
 }
 
 const state: State = {
@@ -34,6 +35,7 @@ const state: State = {
   teamsError: '',
   detail: null,
   trapped: { buildingID: '', reports: null, error: '' },
+  trappedCounts: null,
 };
 
 // ---- layout ---------------------------------------------------------------
@@ -197,15 +199,12 @@ const live = new Live({
         else debounce('buildings', () => void loadBuildings(), 500);
         break;
       }
-      case 'trapped': {
+      case 'trapped':
         // The hub sends the record only when it is public, which a trapped
-        // report never is: usually there is no building_id, so re-read the
-        // open building's reports.
-        const id = str(o?.building_id);
-        const open = route().building;
-        if (open && (!id || id === open)) debounce('trapped', () => void reloadTrapped(route().building), 200);
+        // report never is: re-read every report (the map's and the list's
+        // counts, and the open building's panel, from one request).
+        debounce('trapped', () => void reloadAllTrapped(), 200);
         break;
-      }
       case 'assessment': {
         const id = str(o?.building_id);
         if (id) void refreshBuilding(id);
@@ -321,7 +320,7 @@ function loadAll(): Promise<void> {
   if (loading) return loading;
   loading = (async () => {
     if (!(await loadMe())) return;
-    await Promise.allSettled([loadBuildings(), loadAreas(), reloadWorksites(), relief.loadAll()]);
+    await Promise.allSettled([loadBuildings(), loadAreas(), reloadWorksites(), relief.loadAll(), reloadAllTrapped()]);
     const r = route();
     if (r.building) void openBuilding(r.building, false);
   })().finally(() => {
@@ -383,8 +382,8 @@ const panelHooks: BuildingPanelHooks = {
   trapped: () => state.trapped,
 };
 
-let trappedSeq = 0;
-/** reloadTrapped re-reads the trapped-person reports of building id and redraws the panel's section. */
+let trappedSeq = 0; // the open panel's trapped reports: only the newest read counts
+/** reloadTrapped re-reads the trapped-person reports of building id (on opening it) and redraws the panel's section. */
 async function reloadTrapped(id: string): Promise<void> {
   if (!id) return;
   const seq = ++trappedSeq;
@@ -393,12 +392,56 @@ async function reloadTrapped(id: string): Promise<void> {
     const reports = await loadTrapped(id);
     if (seq !== trappedSeq) return;
     state.trapped = { buildingID: id, reports, error: '' };
+    noteTrappedCount(id, reports.reduce((n, r) => n + r.count, 0));
   } catch (e) {
     if (seq !== trappedSeq) return;
     state.trapped = { buildingID: id, reports: state.trapped.reports, error: errText(e) };
   }
+  showTrapped(id);
+}
+
+function showTrapped(id: string): void {
   const sec = detailEl.querySelector(`article[data-building="${CSS.escape(id)}"] [data-section="trapped"]`);
   if (sec instanceof HTMLElement) renderTrapped(sec, id, state.trapped);
+}
+
+let allTrappedSeq = 0;
+/**
+ * reloadAllTrapped reads every trapped-person report the caller may see,
+ * once: the persons per building for the map's badges and the list, and
+ * the open building's reports for its panel. On an error the counts
+ * already shown stay.
+ */
+async function reloadAllTrapped(): Promise<void> {
+  const seq = ++allTrappedSeq;
+  const open = route().building;
+  const pseq = open ? ++trappedSeq : -1;
+  try {
+    const all = await loadAllTrapped();
+    if (seq !== allTrappedSeq) return;
+    setTrappedCounts(trappedTotals(all));
+    if (pseq === trappedSeq) state.trapped = { buildingID: open, reports: trappedOf(all, open), error: '' };
+  } catch (e) {
+    if (seq !== allTrappedSeq || pseq !== trappedSeq) return;
+    state.trapped = { buildingID: open, reports: state.trapped.buildingID === open ? state.trapped.reports : null, error: errText(e) };
+  }
+  if (pseq === trappedSeq) showTrapped(open);
+}
+
+function setTrappedCounts(c: Map<string, number>): void {
+  state.trappedCounts = c;
+  map?.setTrapped(c);
+  list.setTrapped(c);
+}
+
+/** noteTrappedCount keeps the map and the list in step with a building's freshly read reports. */
+function noteTrappedCount(id: string, n: number): void {
+  const c = state.trappedCounts;
+  if ((c?.get(id) ?? 0) === n) return;
+  const next = new Map(c ?? []);
+  if (n > 0) next.set(id, n);
+  else next.delete(id);
+  setTrappedCounts(next);
 }
 
 let openSeq = 0;
@@ -476,7 +519,10 @@ async function start(): Promise<void> {
   });
   // For tests and scripted checks: where a building is drawn. Read-only.
   Object.defineProperty(window, 'struna', {
-    value: Object.freeze({ buildingPoint: (id: string) => map?.containerPoint(id) ?? null }),
+    value: Object.freeze({
+      buildingPoint: (id: string) => map?.containerPoint(id) ?? null,
+      trappedBadge: (id: string) => map?.trappedBadge(id) ?? null,
+    }),
   });
   onRoute();
   if (!getToken()) {

@@ -6,7 +6,11 @@
 //
 // Buildings are drawn on one canvas (a hub may hold 20 000 of them);
 // their marker extends Leaflet's CircleMarker to paint the placard
-// symbol and, when zoomed in, the building's name.
+// symbol and, when zoomed in, the building's name. A building with persons
+// reported trapped gets a red badge with their number at the marker's upper
+// left (the name is on the right, and a worksite's label rises up and to
+// the right of its point, often the building's), which the canvas draws
+// after every marker so none hides it.
 
 import * as L from 'leaflet';
 import { h } from './dom';
@@ -14,6 +18,51 @@ import { AreaKind, Building, PLACARDS, Placard, Worksite, areaKind, obj, str } f
 
 const LABEL_ZOOM = 17; // names are drawn from this zoom on
 const MARKER_RADIUS = 11;
+const BADGE_FILL = '#b3261e';
+const BADGE_FONTS = ['bold 10px system-ui, sans-serif', 'bold 11px system-ui, sans-serif', 'bold 12px system-ui, sans-serif']; // by radius 7, 8, 9
+
+// The trapped badge of a marker of radius r: its radius, font and where
+// its centre (of the right end, for a wider pill) is, left of and above the
+// marker's centre by off on both axes. Numbers of two or more digits widen
+// it to the left by extra per digit.
+function badgeRadius(r: number): number {
+  return r >= MARKER_RADIUS - 2 ? 9 : r >= 7 ? 8 : 7;
+}
+function badgeOffset(r: number): number {
+  return Math.round((r + badgeRadius(r) * 0.75) * Math.SQRT1_2);
+}
+function badgeText(n: number): string {
+  return n > 999 ? '999+' : String(n);
+}
+function badgeExtra(b: number, text: string): number {
+  return (text.length - 1) * Math.round(b * 0.75);
+}
+
+/** drawBadge paints a trapped badge (x, y: the centre of its right end): white rim with a dark hairline, red fill, white number. */
+function drawBadge(ctx: CanvasRenderingContext2D, x: number, y: number, b: number, text: string): void {
+  const len = badgeExtra(b, text);
+  x -= len;
+  ctx.beginPath();
+  pill(ctx, x, y, b + 2.5, len);
+  ctx.fillStyle = '#ffffff';
+  ctx.fill();
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = 'rgba(0,0,0,0.6)';
+  ctx.stroke();
+  ctx.beginPath();
+  pill(ctx, x, y, b, len);
+  ctx.fillStyle = BADGE_FILL;
+  ctx.fill();
+  ctx.fillStyle = '#ffffff';
+  ctx.font = BADGE_FONTS[b - 7];
+  ctx.fillText(text, x + len / 2, y + 0.5);
+}
+
+function pill(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, len: number): void {
+  ctx.arc(x, y, r, Math.PI / 2, Math.PI * 1.5);
+  ctx.arc(x + len, y, r, Math.PI * 1.5, Math.PI / 2);
+  ctx.closePath();
+}
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const PlacardMarker: any = (L.CircleMarker as any).extend({
@@ -32,6 +81,22 @@ const PlacardMarker: any = (L.CircleMarker as any).extend({
     if (this._map && this._map.getZoom() >= LABEL_ZOOM && this._pxBounds) {
       this._pxBounds.max.x += 260;
     }
+    // And for the trapped badge, so that redrawing this marker redraws it.
+    if (this.options.trapped > 0 && this._pxBounds) {
+      const r = this._radius;
+      const b = badgeRadius(r);
+      const off = badgeOffset(r);
+      const left = this._point.x - off - b - 4 - badgeExtra(b, this.options.trappedText);
+      const top = this._point.y - off - b - 4;
+      if (this._pxBounds.min.x > left) this._pxBounds.min.x = left;
+      if (this._pxBounds.min.y > top) this._pxBounds.min.y = top;
+    }
+  },
+  // _drawBadge is called by BadgeCanvas after every marker is drawn.
+  _drawBadge(this: any, ctx: CanvasRenderingContext2D) {
+    const r = this._radius;
+    const off = badgeOffset(r);
+    drawBadge(ctx, this._point.x - off, this._point.y - off, badgeRadius(r), this.options.trappedText);
   },
   _updatePath(this: any) {
     const r = this._renderer;
@@ -63,6 +128,34 @@ const PlacardMarker: any = (L.CircleMarker as any).extend({
     ctx.restore();
   },
 });
+
+// The buildings' canvas: after Leaflet has drawn the markers (in the
+// area being redrawn, if not everywhere) it draws the badges of the few
+// markers in _badged on top, clipped to the same area.
+const BadgeCanvas: any = (L.Canvas as any).extend({
+  _draw(this: any) {
+    (L.Canvas.prototype as any)._draw.call(this);
+    const set: Set<any> = this._badged;
+    if (!set || set.size === 0 || !this._ctx) return;
+    const ctx: CanvasRenderingContext2D = this._ctx;
+    const bounds = this._redrawBounds;
+    ctx.save();
+    if (bounds) {
+      ctx.beginPath();
+      ctx.rect(bounds.min.x, bounds.min.y, bounds.max.x - bounds.min.x, bounds.max.y - bounds.min.y);
+      ctx.clip();
+    }
+    ctx.globalAlpha = 1;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (const m of set) {
+      if (!m._map || !m._pxBounds || m._empty()) continue;
+      if (bounds && !m._pxBounds.intersects(bounds)) continue;
+      m._drawBadge(ctx);
+    }
+    ctx.restore();
+  },
+});
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export const AREA_STYLE: Record<AreaKind, { colour: string; fill: string; symbol: string; label: string }> = {
@@ -87,6 +180,8 @@ export class MapView {
   private readonly worksiteLayer = L.layerGroup();
   private readonly markers = new Map<string, L.CircleMarker>();
   private readonly buildings = new Map<string, Building>();
+  private trapped: ReadonlyMap<string, number> = new Map(); // persons trapped per building id
+  private readonly badged = new Set<L.CircleMarker>(); // the markers with a trapped badge (the canvas's _badged)
   private selection: L.LayerGroup | null = null;
   private areaBounds: L.LatLngBounds | null = null;
   private worksiteBounds: L.LatLngBounds | null = null;
@@ -113,7 +208,8 @@ export class MapView {
     this.map.getPane('selection')!.style.pointerEvents = 'none';
 
     const base = this.baseLayer(opts.tiles);
-    this.canvas = L.canvas({ pane: 'buildings', padding: 0.3, tolerance: 8 });
+    this.canvas = new BadgeCanvas({ pane: 'buildings', padding: 0.3, tolerance: 8 });
+    (this.canvas as unknown as { _badged: Set<L.CircleMarker> })._badged = this.badged;
     const areaSvg = L.svg({ pane: 'areas' });
     this.map.addLayer(areaSvg);
     this.addHatchPattern(areaSvg);
@@ -229,6 +325,11 @@ export class MapView {
           'div',
           { class: 'legend-body' },
           h('ul', { class: 'legend-list' }, rows),
+          h(
+            'ul',
+            { class: 'legend-list legend-trapped' },
+            h('li', null, h('span', { class: 'trapped-badge' }, 'n'), h('span', { class: 'legend-word' }, 'Persons reported trapped')),
+          ),
           h('ul', { class: 'legend-list legend-areas' }, areaRows),
           h('p', { class: 'legend-note' }, tiles ? 'Tiles: ' + tileHost(tiles) : 'No map tiles configured'),
         );
@@ -265,6 +366,7 @@ export class MapView {
   setBuildings(list: Building[]): void {
     this.buildingLayer.clearLayers();
     this.markers.clear();
+    this.badged.clear();
     this.buildings.clear();
     // Most dangerous drawn last, so it is on top where markers overlap.
     const sorted = [...list].sort((a, b) => PLACARDS[b.placard].rank - PLACARDS[a.placard].rank);
@@ -275,7 +377,10 @@ export class MapView {
   /** upsertBuilding adds or updates one building (from a live event). */
   upsertBuilding(b: Building): void {
     const old = this.markers.get(b.id);
-    if (old) this.buildingLayer.removeLayer(old);
+    if (old) {
+      this.buildingLayer.removeLayer(old);
+      this.badged.delete(old);
+    }
     this.markers.delete(b.id);
     this.add(b);
     this.afterChange();
@@ -285,6 +390,7 @@ export class MapView {
     this.buildings.set(b.id, b);
     if (b.lat === null || b.lon === null) return;
     const info = PLACARDS[b.placard];
+    const n = this.trapped.get(b.id) ?? 0;
     const m: L.CircleMarker = new PlacardMarker([b.lat, b.lon], {
       renderer: this.canvas,
       pane: 'buildings',
@@ -296,11 +402,50 @@ export class MapView {
       fillOpacity: 1,
       placard: b.placard,
       label: b.name || b.id,
+      trapped: n,
+      trappedText: badgeText(n),
     });
-    m.bindTooltip(() => tooltipFor(b), { direction: 'top', offset: [0, -10], opacity: 1 });
+    m.bindTooltip(() => tooltipFor(b, this.trapped.get(b.id) ?? 0), { direction: 'top', offset: [0, -10], opacity: 1 });
     m.on('click', () => this.opts.onSelectBuilding(b.id));
     this.markers.set(b.id, m);
+    if (n > 0) this.badged.add(m);
     this.buildingLayer.addLayer(m);
+  }
+
+  /**
+   * setTrapped sets the persons reported trapped per building id: the
+   * buildings whose number changed get, change or lose their badge.
+   */
+  setTrapped(counts: ReadonlyMap<string, number>): void {
+    const old = this.trapped;
+    this.trapped = new Map(counts);
+    const changed = new Set<string>();
+    for (const [id, n] of old) if (counts.get(id) !== n) changed.add(id);
+    for (const [id, n] of counts) if (old.get(id) !== n) changed.add(id);
+    for (const id of changed) {
+      const m = this.markers.get(id) as (L.CircleMarker & { options: { trapped: number; trappedText: string } }) | undefined;
+      if (!m) continue;
+      const n = counts.get(id) ?? 0;
+      m.options.trapped = n;
+      m.options.trappedText = badgeText(n);
+      if (n > 0) this.badged.add(m);
+      else this.badged.delete(m);
+      m.redraw(); // redraws its old and its new bounds
+    }
+  }
+
+  /**
+   * trappedBadge is where building id's trapped badge is drawn (the centre
+   * of its round right end, its radius) and its number, or null without one
+   * (for tests and scripted checks).
+   */
+  trappedBadge(id: string): { x: number; y: number; r: number; count: number } | null {
+    const m = this.markers.get(id) as (L.CircleMarker & { _radius?: number; options: { trapped: number } }) | undefined;
+    const p = this.containerPoint(id);
+    if (!m || !p || !this.badged.has(m) || !m.options.trapped || !this.map.hasLayer(m)) return null;
+    const r = m._radius ?? m.getRadius();
+    const off = badgeOffset(r);
+    return { x: p.x - off, y: p.y - off, r: badgeRadius(r), count: m.options.trapped };
   }
 
   private afterChange(): void {
@@ -487,13 +632,14 @@ function lonLat(c: unknown): L.LatLngTuple | null {
   return [lat, lon];
 }
 
-function tooltipFor(b: Building): HTMLElement {
+function tooltipFor(b: Building, trapped: number): HTMLElement {
   const info = PLACARDS[b.placard];
   return h(
     'div',
     { class: 'tip' },
     h('strong', null, b.name || b.id),
     h('div', null, h('span', { class: 'badge-inline', style: `background:${info.colour};color:${info.ink}` }, info.symbol, ' ', info.word)),
+    trapped > 0 ? h('div', { class: 'tip-trapped' }, `⚠ ${trapped} ${trapped === 1 ? 'person' : 'persons'} reported trapped`) : null,
   );
 }
 

@@ -268,3 +268,17 @@ export function trapped(v: unknown): Trapped | null {
 export function trappedList(v: unknown): Trapped[] {
   return arr(v).map(trapped).filter((t): t is Trapped => t !== null);
 }
+
+/**
+ * trappedTotals sums the persons of each building's reports (GET
+ * /api/v1/trapped without building_id). Only buildings with at least one
+ * person are in it; reports without a building id are skipped.
+ */
+export function trappedTotals(list: Trapped[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of list) {
+    if (!t.buildingID || t.count <= 0) continue;
+    m.set(t.buildingID, (m.get(t.buildingID) ?? 0) + t.count);
+  }
+  return m;
+}
