@@ -9,7 +9,7 @@ import { APIError, api, serverNow } from './api';
 import { h, replace } from './dom';
 import { ago, category, isoTitle, localTime, percent } from './format';
 import { placardBadge } from './map';
-import { Building, BuildingDetail, PLACARDS, Trapped, Worksite, buildingDetail, trappedList } from './model';
+import { Building, BuildingDetail, PLACARDS, Trapped, Worksite, buildingDetail, trappedList, trappedTotal } from './model';
 
 export interface BuildingPanelHooks {
   back(): void;
@@ -68,7 +68,7 @@ export function renderTrapped(el: HTMLElement, id: string, t: TrappedState): voi
   const now = serverNow();
   el.className = 'trapped';
   if (reports && reports.length > 0) {
-    const total = reports.reduce((n, r) => n + r.count, 0);
+    const total = trappedTotal(reports);
     el.dataset.state = 'some';
     el.hidden = false;
     el.classList.add('trapped-some');

@@ -12,7 +12,7 @@ import { placardText } from './format';
 import { BuildingList } from './list';
 import { Live, LiveState } from './live';
 import { MapView } from './map';
-import { Building, BuildingDetail, Me, Team, Worksite, building, buildingsFromGeoJSON, me as parseMe, obj, str, trappedTotals } from './model';
+import { Building, BuildingDetail, Me, Team, Worksite, building, buildingsFromGeoJSON, me as parseMe, obj, str, trappedTotal, trappedTotals } from './model';
 import { ReliefView } from './relief';
 import { Board, loadTeams, loadWorksites } from './worksites';
 
@@ -392,7 +392,7 @@ async function reloadTrapped(id: string): Promise<void> {
     const reports = await loadTrapped(id);
     if (seq !== trappedSeq) return;
     state.trapped = { buildingID: id, reports, error: '' };
-    noteTrappedCount(id, reports.reduce((n, r) => n + r.count, 0));
+    noteTrappedCount(id, trappedTotal(reports));
   } catch (e) {
     if (seq !== trappedSeq) return;
     state.trapped = { buildingID: id, reports: state.trapped.reports, error: errText(e) };

@@ -274,6 +274,11 @@ export function trappedList(v: unknown): Trapped[] {
  * /api/v1/trapped without building_id). Only buildings with at least one
  * person are in it; reports without a building id are skipped.
  */
+/** trappedTotal is the number of persons a list of reports says are trapped. */
+export function trappedTotal(list: Trapped[]): number {
+  return list.reduce((n, t) => n + t.count, 0);
+}
+
 export function trappedTotals(list: Trapped[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const t of list) {
