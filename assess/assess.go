@@ -134,6 +134,9 @@ func Assess(in Input) (*report.Report, error) {
 	}
 	for i := range r.Modes {
 		r.Modes[i].Direction = direction(shapeMap(r.Modes[i]), sv.Sensors)
+		if m := r.Modes[i]; m.UnresolvedPair {
+			r.Limits = append(r.Limits, fmt.Sprintf("The mode at %.3f Hz stands for two close modes (such as the x and y sway of a nearly symmetric building) that this record cannot separate: its frequency lies between theirs (within about 1 %%) and its shape mixes them. A longer record would separate them.", m.FHz))
+		}
 	}
 
 	var v verdict

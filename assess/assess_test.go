@@ -268,3 +268,33 @@ func TestDirections(t *testing.T) {
 		t.Fatal("NaN confidence")
 	}
 }
+
+// A mode that stands for two close modes the record could not separate
+// is carried into the report and stated among its limits.
+func TestUnresolvedPairStated(t *testing.T) {
+	in := field{storeys: 4, levels: []int{2, 4}, seed: 9}.input(t)
+	if len(in.Modes) == 0 {
+		t.Fatal("no modes")
+	}
+	plain := mustAssess(t, in)
+	for _, l := range plain.Limits {
+		if strings.Contains(l, "two close modes") {
+			t.Fatalf("a limit on close modes without any: %q", l)
+		}
+	}
+	in.Modes[0].UnresolvedPair = true
+	r := mustAssess(t, in)
+	if !r.Modes[0].UnresolvedPair {
+		t.Error("the flag was lost in the report's modes")
+	}
+	found := false
+	for _, l := range r.Limits {
+		found = found || strings.Contains(l, "two close modes")
+	}
+	if !found {
+		t.Errorf("no limit names the unresolved pair: %q", r.Limits)
+	}
+	if r.Placard != plain.Placard {
+		t.Errorf("the flag alone changed the placard %s → %s", plain.Placard, r.Placard)
+	}
+}

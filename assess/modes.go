@@ -12,7 +12,7 @@ import (
 func ReportModes(ms []modal.Mode, ids []string) []report.Mode {
 	out := make([]report.Mode, 0, len(ms))
 	for _, m := range ms {
-		rm := report.Mode{FHz: m.FHz, Zeta: m.Zeta, FStdHz: m.FStdHz, ZetaStd: m.ZetaStd, MPC: m.MPC, MPD: m.MPD, Methods: m.Methods}
+		rm := report.Mode{FHz: m.FHz, Zeta: m.Zeta, FStdHz: m.FStdHz, ZetaStd: m.ZetaStd, MPC: m.MPC, MPD: m.MPD, Methods: m.Methods, UnresolvedPair: m.Unresolved}
 		for i, c := range m.Shape {
 			sv := report.ShapeValue{Channel: ids[i], Re: real(c), Im: imag(c)}
 			if i < len(m.ShapeStd) {

@@ -20,6 +20,7 @@ var (
 	accuracyOut = flag.String("accuracy-out", "", "write the sweep's table (markdown) to this file")
 	debugShapes = flag.Bool("debug-shapes", false, "log each mode's shape error in reported standard errors")
 	only        = flag.Int("only", -1, "run only this scenario of the sweep (by index, for debugging)")
+	sweepSeed   = flag.Uint64("sweep-seed", 1, "draw the sweep's scenarios with this seed (1 is the recorded table)")
 )
 
 // scenario is one simulated survey of the accuracy sweep.
@@ -43,9 +44,15 @@ type outcome struct {
 	shapeZ                 []float64 // shape component errors in reported standard errors
 	harmonicLeak           bool
 	closeBoth              bool
+	// flagged: the close pair reported as one mode marked Unresolved
+	// (in the pair's plane); falseFlags: modes marked so elsewhere.
+	flagged    bool
+	falseFlags int
 }
 
-func runScenario(t testing.TB, sc scenario) outcome {
+// simulateScenario makes the scenario's building and records.
+func simulateScenario(t testing.TB, sc scenario) *sim.Result {
+	t.Helper()
 	opts := []sim.Option{sim.WithRandomEccentricity(sc.seed)}
 	if sc.closeXY {
 		opts = append(opts, sim.WithStiffnessRatioXY(1.02))
@@ -70,10 +77,10 @@ func runScenario(t testing.TB, sc scenario) outcome {
 	}
 	cfg := sim.Config{Building: b, Zeta: []float64{sc.zeta}, Sensors: sensors, SampleRate: 100,
 		Duration: sc.minutes * 60, Seed: sc.seed, Noise: &sim.Noise{SNRdB: sc.snr}}
-	f1 := 10 / float64(sc.storeys)
 	if sc.harmonic > 0 {
 		// A machine whose force alone would shake its floor at about the
 		// ambient RMS: a clear line, as a pump or fan makes.
+		f1 := 10 / float64(sc.storeys)
 		amp := b.Floors[sc.storeys-1].Mass * sim.DefaultAmbientRMS
 		cfg.Harmonics = []sim.Harmonic{{Floor: sc.storeys, X: 3, Y: 2, Axis: sim.AxisX, Amplitude: amp, FrequencyHz: sc.harmonic * f1}}
 	}
@@ -81,6 +88,21 @@ func runScenario(t testing.TB, sc scenario) outcome {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return res
+}
+
+// trueShape is a simulated mode's shape as a complex vector.
+func trueShape(m sim.TruthMode) []complex128 {
+	s := make([]complex128, len(m.Shape))
+	for i, v := range m.Shape {
+		s[i] = complex(v.Value, 0)
+	}
+	return s
+}
+
+func runScenario(t testing.TB, sc scenario) outcome {
+	res := simulateScenario(t, sc)
+	f1 := 10 / float64(sc.storeys)
 	id, err := Identify(context.Background(), res.Data, res.SampleRate, Options{})
 	if err != nil {
 		t.Fatalf("%+v: %v", sc, err)
@@ -105,11 +127,7 @@ func runScenario(t testing.TB, sc scenario) outcome {
 		if m.FHz <= band {
 			inBand++
 		}
-		s := make([]complex128, len(m.Shape))
-		for i, v := range m.Shape {
-			s[i] = complex(v.Value, 0)
-		}
-		truth = append(truth, Mode{FHz: m.FHz, Zeta: m.Zeta, Shape: s})
+		truth = append(truth, Mode{FHz: m.FHz, Zeta: m.Zeta, Shape: trueShape(m)})
 	}
 	var found []Mode
 	for _, m := range id.Modes {
@@ -162,13 +180,31 @@ func runScenario(t testing.TB, sc scenario) outcome {
 	}
 	o.spurious = len(found) - len(matched)
 	for i, m := range found {
+		inPair := sc.closeXY && subspaceMAC(m.Shape, truth[0].Shape, truth[1].Shape) >= 0.95 &&
+			math.Abs(m.FHz-truth[0].FHz)/truth[0].FHz < 0.03
+		if m.Unresolved {
+			if inPair {
+				o.flagged = true
+			} else {
+				o.falseFlags++
+				t.Logf("false unresolved flag: %.4f Hz ζ %.4f %v (truth %v)", m.FHz, m.Zeta, m.Methods, freqs(truth))
+			}
+		}
+		if !matched[i] && m.Unresolved && inPair {
+			// Not spurious: the pair, stated as unresolved.
+			o.spurious--
+			continue
+		}
 		if !matched[i] {
 			t.Logf("unmatched: %.4f Hz ζ %.4f MPC %.3f poles %d %v (truth: %v; found: %v); MAC to truth 1, 2: %.3f %.3f, to their plane %.3f", m.FHz, m.Zeta, m.MPC, m.Poles, m.Methods, freqs(truth), freqs(found), MAC(m.Shape, truth[0].Shape), MAC(m.Shape, truth[1].Shape), subspaceMAC(m.Shape, truth[0].Shape, truth[1].Shape))
 		}
 	}
 	if sc.harmonic > 0 {
-		for _, m := range id.Modes {
-			if math.Abs(m.FHz-sc.harmonic*f1)/(sc.harmonic*f1) < 0.005 {
+		// The machine's line reported as a structural mode: a mode at its
+		// frequency that is not a true mode (the drawn machine frequency
+		// can fall on one).
+		for i, m := range found {
+			if !matched[i] && math.Abs(m.FHz-sc.harmonic*f1)/(sc.harmonic*f1) < 0.005 {
 				o.harmonicLeak = true
 			}
 		}
@@ -192,7 +228,7 @@ func scenarios(n int, seed uint64) []scenario {
 	for i := range n {
 		sc := scenario{
 			storeys: 3 + r.IntN(18), channels: 6 + r.IntN(11), minutes: 10 + 20*r.Float64(),
-			snr: 3 + 27*r.Float64(), zeta: 0.01 + 0.04*r.Float64(), seed: uint64(1000 + i),
+			snr: 3 + 27*r.Float64(), zeta: 0.01 + 0.04*r.Float64(), seed: 1000*seed + uint64(i),
 		}
 		switch i % 4 {
 		case 0, 1:
@@ -226,11 +262,12 @@ func TestAccuracySweep(t *testing.T) {
 	type agg struct {
 		outcome
 		runs, leaks, closeOK, closeRuns int
+		flagged, falseFlags             int
 	}
 	fams := map[string]*agg{}
 	var order []string
 	all := &agg{}
-	for i, sc := range scenarios(n, 1) {
+	for i, sc := range scenarios(n, *sweepSeed) {
 		if *only >= 0 && i != *only {
 			continue
 		}
@@ -261,8 +298,11 @@ func TestAccuracySweep(t *testing.T) {
 				a.closeRuns++
 				if o.closeBoth {
 					a.closeOK++
+				} else if o.flagged {
+					a.flagged++
 				}
 			}
+			a.falseFlags += o.falseFlags
 		}
 		// Every scenario: per-mode limits of the issue.
 		for i := range o.fErr {
@@ -280,7 +320,10 @@ func TestAccuracySweep(t *testing.T) {
 			t.Errorf("%+v: the harmonic was reported as a structural mode", sc)
 		}
 		if sc.closeXY && !o.closeBoth {
-			t.Errorf("%+v: modes 1 %% apart not both found", sc)
+			t.Errorf("%+v: modes 1 %% apart not both found (flagged as an unresolved pair: %v)", sc, o.flagged)
+		}
+		if o.falseFlags > 0 {
+			t.Errorf("%+v: %d modes flagged as an unresolved close pair where there is none", sc, o.falseFlags)
 		}
 	}
 	if med := median(all.fErr); med > 0.0015 {
@@ -317,15 +360,15 @@ func TestAccuracySweep(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "| family | runs | modes found / true | spurious | f err median / max | ζ err median / max | MAC min | harmonic leaks | 1 %% pairs resolved | f, ζ error / σ (RMS) | beyond 3σ (f, ζ) |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| family | runs | modes found / true | spurious | f err median / max | ζ err median / max | MAC min | harmonic leaks | 1 %% pairs resolved / flagged unresolved | false unresolved flags | f, ζ error / σ (RMS) | beyond 3σ (f, ζ) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	row := func(name string, a *agg) {
 		close := "—"
 		if a.closeRuns > 0 {
-			close = fmt.Sprintf("%d/%d", a.closeOK, a.closeRuns)
+			close = fmt.Sprintf("%d/%d / %d", a.closeOK, a.closeRuns, a.flagged)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d / %d | %d | %.3f %% / %.3f %% | %.1f %% / %.1f %% | %.4f | %d | %s | %.2f, %.2f | %d, %d |\n",
+		fmt.Fprintf(&b, "| %s | %d | %d / %d | %d | %.3f %% / %.3f %% | %.1f %% / %.1f %% | %.4f | %d | %s | %d | %.2f, %.2f | %d, %d |\n",
 			name, a.runs, a.found, a.truth, a.spurious, 100*median(a.fErr), 100*slices.Max(append(a.fErr, 0)),
-			100*median(a.zErr), 100*slices.Max(append(a.zErr, 0)), slices.Min(append(a.mac, 1)), a.leaks, close,
+			100*median(a.zErr), 100*slices.Max(append(a.zErr, 0)), slices.Min(append(a.mac, 1)), a.leaks, close, a.falseFlags,
 			rms(a.fZ), rms(a.zZ), beyond(a.fZ, 3), beyond(a.zZ, 3))
 	}
 	for _, name := range order {

@@ -34,6 +34,10 @@ type Options struct {
 	Segments int
 	// Progress, if set, is called with a fraction in [0, 1] as work advances.
 	Progress func(done float64)
+
+	// skipPeaks are spectral peaks already recognised as harmonics, which
+	// must not set the band.
+	skipPeaks []float64
 }
 
 // Provenance records every choice Identify made, for the report.
@@ -136,7 +140,7 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		fmax = 0
 	}
 	if fmin <= 0 || fmax <= 0 {
-		f1, err := firstPeak(x, fs, fmin, fmax)
+		f1, err := firstPeak(x, fs, fmin, fmax, opts.skipPeaks)
 		if err != nil {
 			return nil, err
 		}
@@ -221,16 +225,53 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 	}
 
 	// Harmonics out; uncertainty over segments for the rest.
-	for _, m := range modes {
-		if isHarmonic(x, fsd, m) {
+	harm := make([]bool, len(modes))
+	for i, m := range modes {
+		harm[i] = isHarmonic(x, fsd, m)
+	}
+	for i, m := range modes {
+		// A damped pole (ζ ≥ 1 %) whose half-power band holds a lighter
+		// "harmonic" is a structural mode next to the machine's line: the
+		// narrow-band kurtosis test saw the line's sine, not the mode.
+		if harm[i] && m.Zeta >= 0.01 {
+			for j, h := range modes {
+				if j != i && harm[j] && h.Zeta < m.Zeta/4 && math.Abs(h.FHz-m.FHz) <= m.Zeta*m.FHz {
+					harm[i] = false
+					break
+				}
+			}
+		}
+	}
+	for i, m := range modes {
+		if harm[i] {
 			m.Harmonic = true
 			res.Harmonics = append(res.Harmonics, m)
 			continue
 		}
 		res.Modes = append(res.Modes, m)
 	}
+	// A machine's line can be the lowest strong peak, and a band set from
+	// it can leave the building's first mode at its low edge, or outside:
+	// choose the band again without it.
+	if pv.BandFromData && len(opts.skipPeaks) < 3 {
+		for _, h := range res.Harmonics {
+			if math.Abs(h.FHz-pv.FirstPeakHz)/pv.FirstPeakHz < 0.01 {
+				again := opts
+				again.skipPeaks = append(slices.Clone(opts.skipPeaks), pv.FirstPeakHz)
+				r2, err := Identify(ctx, y, fs, again)
+				if err != nil {
+					return nil, err
+				}
+				r2.Notes = append(r2.Notes, fmt.Sprintf("the lowest strong peak, %.4g Hz, is a machine's harmonic: the band was set from the next peak", h.FHz))
+				return r2, nil
+			}
+		}
+	}
 	if opts.Segments > 1 && opts.Method != MethodFDD {
 		segmentSpread(ctx, x, fsd, fmin, fmax, opts, res)
+	}
+	if opts.Method == MethodAuto {
+		refineClose(ctx, x, fsd, fmin, fmax, pv.FirstPeakHz, res)
 	}
 	for i := range res.Modes {
 		uncertaintyFloor(&res.Modes[i], pv.DurationS)
@@ -263,7 +304,7 @@ func allZero(x []float64) bool {
 // about 2.5·hi with 0.02 Hz resolution for peaks above 2 Hz, and one
 // decimated further to about 6 Hz with lo/20 resolution for the peaks
 // below.
-func firstPeak(x [][]float64, fs, lo, hi float64) (float64, error) {
+func firstPeak(x [][]float64, fs, lo, hi float64, skip []float64) (float64, error) {
 	if lo <= 0 {
 		lo = 0.1
 	}
@@ -323,7 +364,10 @@ func firstPeak(x [][]float64, fs, lo, hi float64) (float64, error) {
 		// smoothing stands well clear of it, and keeps narrow, lightly
 		// damped first modes that wider smoothing would flatten.
 		for _, i := range prominentPeaks(band, 4, 1) {
-			cands = append(cands, peak{freqs[k0+i], band[i]})
+			f := freqs[k0+i]
+			if !slices.ContainsFunc(skip, func(h float64) bool { return math.Abs(f-h) <= math.Max(0.01*h, 1.5*rate/float64(seg)) }) {
+				cands = append(cands, peak{f, band[i]})
+			}
 		}
 		return nil
 	}

@@ -33,6 +33,10 @@ type Mode struct {
 	Methods  []string  `json:"methods"`
 	Poles    int       `json:"poles,omitempty"` // stable poles in its cluster (SSI)
 	Harmonic bool      `json:"harmonic,omitempty"`
+	// Unresolved marks a mode that stands for two close modes the record
+	// cannot separate (Bayesian FFT, see refineClose): its frequency lies
+	// between theirs and its shape mixes them.
+	Unresolved bool `json:"unresolved_pair,omitempty"`
 }
 
 // NormalizeShape scales a shape in place to unit maximum modulus with the

@@ -97,6 +97,10 @@ type Mode struct {
 	Methods   []string     `json:"methods"`
 	Direction string       `json:"direction"` // x, y, torsion or mixed, from the shape and the sensor layout
 	Shape     []ShapeValue `json:"shape"`
+	// UnresolvedPair: this mode stands for two close modes the record
+	// cannot separate; its frequency lies between theirs, its shape mixes
+	// them.
+	UnresolvedPair bool `json:"unresolved_pair,omitempty"`
 }
 
 // ShapeValue is a mode shape's component at one channel.

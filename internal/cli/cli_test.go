@@ -216,3 +216,36 @@ func TestAssessBadSurvey(t *testing.T) {
 		t.Fatalf("missing --survey: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// The readable table says when a mode stands for two close modes the
+// record cannot separate; the JSON carries the flag.
+func TestModalTableUnresolvedPair(t *testing.T) {
+	out := ModalOutput{Channels: []string{"XX.B1..HNE", "XX.B1..HNN"}, Modes: []ModalMode{
+		{FHz: 0.53, Zeta: 0.02, Methods: []string{"ssi"}, UnresolvedPair: true, Shape: []report.ShapeValue{{Channel: "XX.B1..HNE", Re: 1}, {Channel: "XX.B1..HNN", Re: 0.9}}},
+		{FHz: 0.75, Zeta: 0.02, Methods: []string{"ssi"}, Shape: []report.ShapeValue{{Channel: "XX.B1..HNE", Re: 1}}},
+	}}
+	var b bytes.Buffer
+	if err := printModal(&Env{Stdout: &b}, out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	var first, second string
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "1 "):
+			first = l
+		case strings.HasPrefix(l, "2 "):
+			second = l
+		}
+	}
+	if !strings.Contains(first, "two close modes") || strings.Contains(second, "two close modes") {
+		t.Errorf("table rows:\n%s\n%s", first, second)
+	}
+	js, err := json.Marshal(out.Modes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(js), `"unresolved_pair":true`) != 1 {
+		t.Errorf("JSON: %s", js)
+	}
+}

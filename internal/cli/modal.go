@@ -26,6 +26,8 @@ type ModalMode struct {
 	MPD     float64             `json:"mpd_deg"`
 	Methods []string            `json:"methods"`
 	Shape   []report.ShapeValue `json:"shape"`
+	// UnresolvedPair: two close modes the record cannot separate.
+	UnresolvedPair bool `json:"unresolved_pair,omitempty"`
 }
 
 // ModalOutput is the document `struna modal --json` prints.
@@ -147,7 +149,7 @@ func usableChannels(set *seisio.Set, fmin float64) (*seis.Aligned, []string, err
 }
 
 func toModalMode(m modal.Mode, ids []seis.SourceID) ModalMode {
-	mm := ModalMode{FHz: m.FHz, Zeta: m.Zeta, FStdHz: m.FStdHz, ZetaStd: m.ZetaStd, MPC: m.MPC, MPD: m.MPD, Methods: m.Methods}
+	mm := ModalMode{FHz: m.FHz, Zeta: m.Zeta, FStdHz: m.FStdHz, ZetaStd: m.ZetaStd, MPC: m.MPC, MPD: m.MPD, Methods: m.Methods, UnresolvedPair: m.Unresolved}
 	for i, c := range m.Shape {
 		sv := report.ShapeValue{Channel: ids[i].String(), Re: real(c), Im: imag(c)}
 		if i < len(m.ShapeStd) {
@@ -188,6 +190,9 @@ func printModal(env *Env, out ModalOutput) error {
 			if a := cmplx.Abs(complex(s.Re, s.Im)); a > best {
 				best, big = a, s.Channel
 			}
+		}
+		if m.UnresolvedPair {
+			big += " (two close modes, not separable)"
 		}
 		fmt.Fprintf(tw, "%d\t%.4f\t%.4f\t%.2f\t%.2f\t%.3f\t%v\t%s\n", i+1, m.FHz, m.FStdHz, 100*m.Zeta, 100*m.ZetaStd, m.MPC, m.Methods, big)
 	}
