@@ -178,6 +178,15 @@ func runScenario(t testing.TB, sc scenario) outcome {
 			t.Logf("  off: true #%d %.4f Hz ζ %.4f → %.4f ± %.4f Hz ζ %.4f ± %.4f MAC %.3f poles %d %v; law σ %.2f %% / %.0f %%", mt.Ref+1, tm.FHz, tm.Zeta, fm.FHz, fm.FStdHz, fm.Zeta, fm.ZetaStd, mac, fm.Poles, fm.Methods, 100*o.fLaw[len(o.fLaw)-1], 100*o.zLaw[len(o.zLaw)-1])
 		}
 	}
+	refMatched := map[int]bool{}
+	for _, mt := range Track(truth, found, TrackOptions{MinMAC: 0.8, MaxDF: 0.05}) {
+		refMatched[mt.Ref] = true
+	}
+	for k := range inBand {
+		if !refMatched[k] {
+			t.Logf("  missed: true #%d %.4f Hz ζ %.4f", k+1, truth[k].FHz, truth[k].Zeta)
+		}
+	}
 	o.spurious = len(found) - len(matched)
 	for i, m := range found {
 		inPair := sc.closeXY && subspaceMAC(m.Shape, truth[0].Shape, truth[1].Shape) >= 0.95 &&

@@ -457,7 +457,8 @@ func bfParamsFor(m int) int { return 3*m + m*m + 3 }
 //   - a pair: both frequencies within the half-power band of the
 //     region's centre, each with its own half-power band inside the
 //     fitted band (a component at the band's edge models a neighbour's
-//     tail), apart by at most two half-power half-widths,
+//     tail), apart by at most two half-power half-widths and 3 % (the
+//     closeness that makes one stretch of modes found),
 //     damping of a building (0.2–10 %: a near-zero one is a machine's
 //     line), shapes not alike (MAC ≤ 0.6: a second component of the same
 //     shape models the skirt of one resonance);
@@ -496,7 +497,7 @@ func judgeRegion(sp *spectrum, r closeRegion, harmonics []float64, fitEmpty bool
 	inside := func(m Mode) bool {
 		return math.Abs(m.FHz-r.fc) <= core && m.FHz-r.lo >= m.Zeta*m.FHz && r.hi-m.FHz >= m.Zeta*m.FHz
 	}
-	v.pair = df <= 2*r.zeta*r.fc && inside(a) && inside(b) &&
+	v.pair = df <= math.Min(2*r.zeta, 0.03)*r.fc && inside(a) && inside(b) &&
 		min(a.Zeta, b.Zeta) >= 0.002 && max(a.Zeta, b.Zeta) <= 0.1 && shapes <= 0.6
 	if v.pair && f.covOK && (v.fits[1] == nil || v.bic[2] < v.bic[1]) {
 		sd := math.Hypot(a.FStdHz, b.FStdHz)
@@ -596,7 +597,17 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 			}
 			return false
 		}
-		if v.pair && slices.ContainsFunc(v.fits[2].modes, tail) {
+		// A neighbour whose resonance reaches well into the band (within
+		// four of its half-power half-widths) leaves a tail that a second
+		// component fits as readily as a second mode: no pair is claimed
+		// there.
+		crowded := false
+		for i, o := range res.Modes {
+			if !slices.Contains(r.members, i) && math.Abs(o.FHz-r.fc) < 4*math.Max(o.Zeta, r.zeta)*r.fc {
+				crowded = true
+			}
+		}
+		if v.pair && (crowded || slices.ContainsFunc(v.fits[2].modes, tail)) {
 			v.pair, v.resolve = false, false
 		}
 		switch {

@@ -57,3 +57,23 @@ func BenchmarkIdentify16ch30min(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBayesFFTRegion is the close-mode check of one stretch holding
+// a 1 % x/y pair (0.53 Hz, 17 min, 6 channels): the record's FFT, the
+// band's principal plane and the zero-, one- and two-mode fits with their
+// posterior curvature.
+func BenchmarkBayesFFTRegion(b *testing.B) {
+	sc := scenarios(48, 1)[15]
+	res := simulateScenario(b, sc)
+	f := res.Truth.Modes[0].FHz
+	r := closeRegion{fc: f, zeta: 0.02, members: nil}
+	r.lo, r.hi = f*(1-4*r.zeta), f*(1+4*r.zeta)
+	b.ResetTimer()
+	for range b.N {
+		sp := recordSpectrum(res.Data, res.SampleRate)
+		v, err := judgeRegion(sp, r, nil, true)
+		if err != nil || v.fits[2] == nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -36,8 +36,10 @@ type Options struct {
 	Progress func(done float64)
 
 	// skipPeaks are spectral peaks already recognised as harmonics, which
-	// must not set the band.
+	// must not set the band; firstHint, if set, is the first mode found by
+	// a previous pass, which sets it instead of the spectrum's first peak.
 	skipPeaks []float64
+	firstHint float64
 }
 
 // Provenance records every choice Identify made, for the report.
@@ -143,6 +145,9 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		f1, err := firstPeak(x, fs, fmin, fmax, opts.skipPeaks)
 		if err != nil {
 			return nil, err
+		}
+		if opts.firstHint > 0 {
+			f1 = opts.firstHint
 		}
 		if f1 <= 0 {
 			res.Notes = append(res.Notes, "no spectral peak stands out of the noise: the records hold no identifiable structural response")
@@ -266,6 +271,20 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 				return r2, nil
 			}
 		}
+	}
+	// A broad, weak first mode may not stand out of the summed spectra
+	// while a higher one does: the band then starts above the first mode's
+	// half-power band, which biases it. Choose the band again from the
+	// lowest mode found (once).
+	if pv.BandFromData && opts.firstHint == 0 && len(res.Modes) > 0 && res.Modes[0].FHz < 0.85*pv.FirstPeakHz {
+		again := opts
+		again.firstHint = res.Modes[0].FHz
+		r2, err := Identify(ctx, y, fs, again)
+		if err != nil {
+			return nil, err
+		}
+		r2.Notes = append(r2.Notes, fmt.Sprintf("the strongest low peak, %.4g Hz, is not the first mode: the band was set from the mode found at %.4g Hz", pv.FirstPeakHz, res.Modes[0].FHz))
+		return r2, nil
 	}
 	if opts.Segments > 1 && opts.Method != MethodFDD {
 		segmentSpread(ctx, x, fsd, fmin, fmax, opts, res)
