@@ -509,11 +509,11 @@ func judgeRegion(sp *spectrum, r closeRegion, harmonics []float64, fitEmpty bool
 
 // refineClose revisits by the Bayesian FFT every stretch of the band that
 // holds one mode (modes within 3 % of each other form one stretch; where
-// SSI separated two, they stand) and the first spectral peak when no mode
-// was found at it. A resolved close pair replaces SSI's one mode; a pair
+// SSI separated two, they stand), and the first spectral peak and FDD's
+// peaks where SSI found no mode. A resolved close pair replaces SSI's one mode; a pair
 // the record cannot separate is reported as one mode flagged Unresolved,
 // with a note; a resonance at the first peak that SSI missed is reported
-// as one mode. Elsewhere SSI's modes stand.
+// as one mode (so is one at an FDD peak). Elsewhere SSI's modes stand.
 func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak float64, res *Result) {
 	if len(x) < 2 {
 		return
@@ -535,6 +535,17 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 	}
 	if firstPeak > fmin && firstPeak < fmax && !near(firstPeak, freqsOf(res.Modes)) && !near(firstPeak, harm) {
 		cs = append(cs, cand{firstPeak, 0.02, -1})
+	}
+	// FDD's peaks that SSI did not confirm: a strong machine line can
+	// pull SSI's low-order poles of a nearby mode onto itself, so the
+	// mode's cluster is taken for the harmonic while FDD still sees it.
+	if res.FDD != nil {
+		for _, p := range res.FDD.Peaks {
+			seen := slices.ContainsFunc(cs, func(c cand) bool { return math.Abs(c.f-p.FHz)/p.FHz < 0.03 })
+			if !seen && p.FHz > fmin && p.FHz < fmax && !slices.ContainsFunc(harm, func(h float64) bool { return math.Abs(h-p.FHz)/p.FHz < 0.03 }) {
+				cs = append(cs, cand{p.FHz, p.Zeta, -1})
+			}
+		}
 	}
 	slices.SortFunc(cs, func(a, b cand) int { return cmpFloat(a.f, b.f) })
 	var groups [][]cand
@@ -618,8 +629,11 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 			added = append(added, v.fits[2].modes...)
 			continue
 		case empty && v.fits[1] != nil && v.fits[0] != nil && v.bic[1] < v.bic[0]:
+			// A resonance where nothing was found: inside the band with
+			// its half-power band, a building's damping, and not the
+			// tail of a neighbour.
 			m := v.fits[1].modes[0]
-			if m.Zeta < 0.002 || m.Zeta > 0.1 {
+			if m.Zeta < 0.002 || m.Zeta > 0.1 || m.FHz-r.lo < m.Zeta*m.FHz || r.hi-m.FHz < m.Zeta*m.FHz || tail(m) {
 				continue
 			}
 			added = append(added, m)
