@@ -9,12 +9,13 @@ import (
 )
 
 // The x and y sway of a nearly symmetric tower, 1 % apart at 0.53 Hz with
-// 2 % damping (separation factor 0.5), recorded for 50 min at six
-// channels and SNR 5 dB: SSI gives one mode between the two; the
-// Bayesian FFT separates them.
+// 2 % damping (separation factor 0.5), at six channels and SNR 5 dB,
+// recorded for 83 min (five times the sweep's scenario 15; at three and
+// four times SSI alone gives one mode between the two): the Bayesian FFT
+// separates them.
 func TestBayesFFTResolvesPairSSIMerges(t *testing.T) {
 	if testing.Short() {
-		t.Skip("simulates 50 min of a 19-storey building")
+		t.Skip("simulates 83 min of a 19-storey building")
 	}
 	sc := scenarios(48, 1)[15]
 	sc.minutes *= 5
