@@ -459,11 +459,15 @@ func cssToken(s string) string {
 }
 
 func newModeRow(n string, m Mode) modeRow {
+	dir := orDash(m.Direction)
+	if m.UnresolvedPair {
+		dir += " (two close modes, not separable)"
+	}
 	return modeRow{
 		N: n, F: fnum(m.FHz, 3), FStd: fnum(m.FStdHz, 3),
 		Zeta: pct(m.Zeta, 2), ZetaStd: pct(m.ZetaStd, 2),
 		MPC: fnum(m.MPC, 3), MPD: fnum(m.MPD, 1),
-		Methods: orDash(strings.Join(m.Methods, ", ")), Direction: orDash(m.Direction),
+		Methods: orDash(strings.Join(m.Methods, ", ")), Direction: dir,
 	}
 }
 

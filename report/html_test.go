@@ -252,6 +252,23 @@ func TestRenderHTMLNonFinite(t *testing.T) {
 	}
 }
 
+// A mode standing for two close modes says so in the modes table, and
+// only that mode.
+func TestRenderHTMLUnresolvedPair(t *testing.T) {
+	r := greenReport()
+	if len(r.Modes) < 2 {
+		t.Fatal("fixture needs two modes")
+	}
+	if page := render(t, r); strings.Contains(page, "two close modes") {
+		t.Fatal("the marker without a flagged mode")
+	}
+	r.Modes[0].UnresolvedPair = true
+	page := render(t, r)
+	if n := strings.Count(page, "two close modes, not separable"); n != 1 {
+		t.Errorf("marker shown %d times, want once", n)
+	}
+}
+
 // TestProvenanceNotJSON: a provenance value JSON cannot carry is
 // reported on the page, not fatal.
 func TestProvenanceNotJSON(t *testing.T) {
