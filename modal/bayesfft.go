@@ -320,21 +320,10 @@ type bfFit struct {
 // the curvature of the log-likelihood at the optimum (the Laplace
 // approximation of Au's method).
 func fitBand(bd *bandData, m int, f0, z0 float64) (*bfFit, error) {
-	// Scales from the data: the noise from the quietest blocks, the modal
-	// force from the band's peak over it.
-	pw := make([]float64, len(bd.blocks))
-	for i, b := range bd.blocks {
-		pw[i] = (b.d11 + b.d22) / (2 * b.g)
+	md, err := newModel(bd, m, f0, z0)
+	if err != nil {
+		return nil, err
 	}
-	sorted := slices.Clone(pw)
-	slices.Sort(sorted)
-	e0 := sorted[len(sorted)/10]
-	peak := sorted[len(sorted)-1]
-	if !(e0 > 0) || !(peak > e0) {
-		return nil, fmt.Errorf("band %.4g–%.4g Hz holds no resonance above the noise", bd.lo, bd.hi)
-	}
-	md := &bfModel{m: m, f0: f0, z0: z0, s0: 4 * z0 * z0 * (peak - e0), e0: 0.5 * e0, data: bd,
-		fLo: bd.lo, fHi: bd.hi, zMin: 1e-4, zMax: 0.2}
 	var starts [][]float64
 	np := md.nParams()
 	if m < 2 {
@@ -376,12 +365,7 @@ func fitBand(bd *bandData, m int, f0, z0 float64) (*bfFit, error) {
 	fit.covOK = haveCov
 	for i := range m {
 		a := []float64{math.Cos(p.alpha[i]), math.Sin(p.alpha[i])}
-		shape := make([]complex128, bd.basis.RawMatrix().Rows)
-		for c := range shape {
-			shape[c] = complex(bd.basis.At(c, 0)*a[0]+bd.basis.At(c, 1)*a[1], 0)
-		}
-		NormalizeShape(shape)
-		mo := Mode{FHz: p.f[i], Zeta: p.z[i], MPC: 1, Shape: shape, Methods: []string{"bayes-fft"}}
+		mo := Mode{FHz: p.f[i], Zeta: p.z[i], MPC: 1, Shape: bd.shapeAt(p.alpha[i]), Methods: []string{"bayes-fft"}}
 		if haveCov {
 			vf, vz := cov.At(3*i, 3*i), cov.At(3*i+1, 3*i+1)
 			fit.alphaStd[i] = math.Sqrt(math.Max(cov.At(3*i+2, 3*i+2), 0))
@@ -395,6 +379,144 @@ func fitBand(bd *bandData, m int, f0, z0 float64) (*bfFit, error) {
 		fit.snr[i] = real(p.s[i][i]) / (4 * p.z[i] * p.z[i]) / noise
 	}
 	return fit, nil
+}
+
+// newModel sets a model's scales from the data: the noise from the
+// quietest blocks, the modal force from the band's peak over it.
+func newModel(bd *bandData, m int, f0, z0 float64) (*bfModel, error) {
+	pw := make([]float64, len(bd.blocks))
+	for i, b := range bd.blocks {
+		pw[i] = (b.d11 + b.d22) / (2 * b.g)
+	}
+	slices.Sort(pw)
+	e0, peak := pw[len(pw)/10], pw[len(pw)-1]
+	if !(e0 > 0) || !(peak > e0) {
+		return nil, fmt.Errorf("band %.4g–%.4g Hz holds no resonance above the noise", bd.lo, bd.hi)
+	}
+	return &bfModel{m: m, f0: f0, z0: z0, s0: 4 * z0 * z0 * (peak - e0), e0: 0.5 * e0, data: bd,
+		fLo: bd.lo, fHi: bd.hi, zMin: 1e-4, zMax: 0.2}, nil
+}
+
+// shapeAt is the unit shape at angle alpha in the band's plane, on the
+// channels, normalised.
+func (bd *bandData) shapeAt(alpha float64) []complex128 {
+	shape := make([]complex128, bd.basis.RawMatrix().Rows)
+	for c := range shape {
+		shape[c] = complex(bd.basis.At(c, 0)*math.Cos(alpha)+bd.basis.At(c, 1)*math.Sin(alpha), 0)
+	}
+	NormalizeShape(shape)
+	return shape
+}
+
+// angleOf is the angle in the band's plane of a shape's projection on it
+// (its real part: shapes are normalised with the largest component real).
+func (bd *bandData) angleOf(shape []complex128) float64 {
+	var a0, a1 float64
+	for c, x := range shape {
+		a0 += bd.basis.At(c, 0) * real(x)
+		a1 += bd.basis.At(c, 1) * real(x)
+	}
+	return math.Atan2(a1, a0)
+}
+
+// fitShapes finds the most probable shapes of modes whose frequencies and
+// dampings are known (held at ms's): only their angles in the plane, the
+// modal forces and the noise are free. shapeScatter fits each independent
+// segment so: holding f and ζ keeps every segment's fit on the same modes
+// (starting from the given shapes' angles, and from the plane's axes).
+func fitShapes(bd *bandData, ms []Mode) ([][]complex128, error) {
+	m := len(ms)
+	if m < 1 || m > 2 {
+		return nil, fmt.Errorf("fitShapes: %d modes (1 or 2)", m)
+	}
+	md, err := newModel(bd, m, ms[0].FHz, ms[0].Zeta)
+	if err != nil {
+		return nil, err
+	}
+	fixed := make([]float64, md.nParams())
+	for i, mo := range ms {
+		fixed[3*i] = math.Log(mo.FHz/md.f0) / bfFScale
+		fixed[3*i+1] = math.Log(mo.Zeta/md.z0) / bfZScale
+	}
+	full := func(q []float64) []float64 {
+		th := slices.Clone(fixed)
+		for i := range m {
+			th[3*i+2] = q[i]
+		}
+		copy(th[3*m:], q[m:])
+		return th
+	}
+	obj := func(q []float64) float64 { return md.nll(full(q)) }
+	var starts [][]float64
+	given := make([]float64, m)
+	for i, mo := range ms {
+		given[i] = bd.angleOf(mo.Shape)
+	}
+	starts = append(starts, given)
+	if m == 2 {
+		starts = append(starts, []float64{0, math.Pi / 2}, []float64{math.Pi / 2, 0})
+	}
+	var best *optimize.Result
+	for _, a := range starts {
+		q0 := make([]float64, md.nParams()-2*m)
+		copy(q0, a)
+		r, err := minimizeNM(obj, q0)
+		if err == nil && (best == nil || r.F < best.F) {
+			best = r
+		}
+	}
+	if best == nil || math.IsInf(best.F, 1) {
+		return nil, fmt.Errorf("band %.4g–%.4g Hz: no finite optimum for the shapes", bd.lo, bd.hi)
+	}
+	out := make([][]complex128, m)
+	for i := range m {
+		out[i] = bd.shapeAt(best.X[i])
+	}
+	return out, nil
+}
+
+// shapeScatter gives the standard error of each shape component (real
+// part on the mode's normalisation) of modes ms fitted in [lo, hi]: the
+// shapes are fitted again on each of k independent segments (frequencies
+// and dampings held) and their scatter divided by √k, as segmentSpread
+// does for SSI's modes. Nil where fewer than two segments could be fitted.
+func shapeScatter(x [][]float64, fsd float64, k int, lo, hi float64, harm []float64, ms []Mode) [][]float64 {
+	n := len(x[0]) / k
+	segs := make([][][]float64, len(ms)) // [mode][segment][channel]
+	for s := range k {
+		seg := make([][]float64, len(x))
+		for i := range x {
+			seg[i] = x[i][s*n : (s+1)*n]
+		}
+		sp := recordSpectrum(seg, fsd)
+		bd, err := sp.project(lo, hi, harm, math.Max(4*sp.df, 0.002*(lo+hi)/2))
+		if err != nil {
+			continue
+		}
+		shapes, err := fitShapes(bd, ms)
+		if err != nil {
+			continue
+		}
+		for i := range ms {
+			segs[i] = append(segs[i], alignTo(ms[i].Shape, shapes[i]))
+		}
+	}
+	out := make([][]float64, len(ms))
+	for i := range ms {
+		if len(segs[i]) < 2 {
+			continue
+		}
+		se := math.Sqrt(float64(len(segs[i])))
+		out[i] = make([]float64, len(ms[i].Shape))
+		col := make([]float64, len(segs[i]))
+		for c := range out[i] {
+			for j, v := range segs[i] {
+				col[j] = v[c]
+			}
+			out[i][c] = std(col) / se
+		}
+	}
+	return out
 }
 
 // minimizeNM runs Nelder–Mead twice (a restart from the first optimum
@@ -510,11 +632,12 @@ func judgeRegion(sp *spectrum, r closeRegion, harmonics []float64, fitEmpty bool
 // refineClose revisits by the Bayesian FFT every stretch of the band that
 // holds one mode (modes within 3 % of each other form one stretch; where
 // SSI separated two, they stand), and the first spectral peak and FDD's
-// peaks where SSI found no mode. A resolved close pair replaces SSI's one mode; a pair
-// the record cannot separate is reported as one mode flagged Unresolved,
-// with a note; a resonance at the first peak that SSI missed is reported
-// as one mode (so is one at an FDD peak). Elsewhere SSI's modes stand.
-func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak float64, res *Result) {
+// peaks where SSI found no mode. A resolved close pair replaces SSI's one
+// mode; a pair the record cannot separate flags it Unresolved, with a
+// note; where nothing was found but a resonance is there, it is reported
+// as one mode. Every shape the method reports gets standard errors from
+// its scatter over the independent segments. Elsewhere SSI's modes stand.
+func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak float64, segments int, res *Result) {
 	if len(x) < 2 {
 		return
 	}
@@ -571,10 +694,12 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 			}
 		}
 		if len(r.members) > 1 {
-			// SSI separated them. (Refitting such pairs was tried: it
-			// fixed none of the sweeps' mixed SSI pairs and its shapes,
-			// taken from the band's principal plane, are tilted by
-			// unequal channel noise where SSI's are not.)
+			// SSI separated them. Refitting such pairs was tried twice:
+			// freely (frequencies too) it separated none of the sweeps'
+			// pairs with a mixed SSI shape; with SSI's frequencies held
+			// it fixed two and spoilt two, and the likelihood ratio could
+			// not tell which (its surface in the shapes' angles is flat
+			// there: the record cannot say).
 			continue
 		}
 		r.zeta = math.Min(math.Max(r.zeta, 0.01), 0.05)
@@ -589,6 +714,14 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 		}
 		if sp == nil {
 			sp = recordSpectrum(x, fsd)
+		}
+		stds := func(ms []Mode) {
+			if segments < 2 {
+				return
+			}
+			for i, sd := range shapeScatter(x, fsd, segments, r.lo, r.hi, harm, ms) {
+				ms[i].ShapeStd = sd
+			}
 		}
 		empty := len(r.members) == 0
 		v, err := judgeRegion(sp, r, harm, empty)
@@ -626,6 +759,7 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 			for _, i := range r.members {
 				replace[i] = true
 			}
+			stds(v.fits[2].modes)
 			added = append(added, v.fits[2].modes...)
 			continue
 		case empty && v.fits[1] != nil && v.fits[0] != nil && v.bic[1] < v.bic[0]:
@@ -636,6 +770,9 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 			if m.Zeta < 0.002 || m.Zeta > 0.1 || m.FHz-r.lo < m.Zeta*m.FHz || r.hi-m.FHz < m.Zeta*m.FHz || tail(m) {
 				continue
 			}
+			one := []Mode{m}
+			stds(one)
+			m = one[0]
 			added = append(added, m)
 			if v.pair {
 				added[len(added)-1].Unresolved = true

@@ -46,6 +46,23 @@ func TestBayesFFTResolvesPairSSIMerges(t *testing.T) {
 		if !slices.Contains(m.Methods, "bayes-fft") || m.Unresolved {
 			t.Errorf("mode at %.4f Hz: methods %v, unresolved %v; want the Bayesian FFT's resolved pair", want.f, m.Methods, m.Unresolved)
 		}
+		// Its shape's standard errors (the storey indicator needs them)
+		// from the scatter over segments, and the truth within them.
+		if len(m.ShapeStd) != len(m.Shape) || slices.Max(m.ShapeStd) <= 0 {
+			t.Errorf("mode at %.4f Hz: shape standard errors %v", want.f, m.ShapeStd)
+		} else {
+			tr := alignTo(m.Shape, want.shape)
+			var z []float64
+			for c := range tr {
+				if m.ShapeStd[c] > 0 {
+					z = append(z, (real(m.Shape[c])-tr[c])/m.ShapeStd[c])
+				}
+			}
+			t.Logf("  shape error / σ: RMS %.2f over %d components", rms(z), len(z))
+			if r := rms(z); r > 4 {
+				t.Errorf("mode at %.4f Hz: shape errors %.1f reported standard errors RMS", want.f, r)
+			}
+		}
 	}
 }
 

@@ -290,7 +290,7 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		segmentSpread(ctx, x, fsd, fmin, fmax, opts, res)
 	}
 	if opts.Method == MethodAuto {
-		refineClose(ctx, x, fsd, fmin, fmax, pv.FirstPeakHz, res)
+		refineClose(ctx, x, fsd, fmin, fmax, pv.FirstPeakHz, opts.Segments, res)
 	}
 	for i := range res.Modes {
 		uncertaintyFloor(&res.Modes[i], pv.DurationS)
