@@ -77,3 +77,29 @@ func BenchmarkBayesFFTRegion(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIdentify16ch30minClosePairs is the speed case on a
+// nearly symmetric building (every x/y pair 1 % apart), where the
+// Bayesian FFT examines every stretch SSI found one mode in.
+func BenchmarkIdentify16ch30minClosePairs(b *testing.B) {
+	bld, err := sim.RegularBuilding(10, sim.WithStiffnessRatioXY(1.02), sim.WithRandomEccentricity(3))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sensors, err := sim.DefaultSensors(bld, []int{2, 4, 6, 8, 10, 0})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := sim.Simulate(context.Background(), sim.Config{Building: bld, Sensors: sensors, SampleRate: 200, Duration: 30 * 60, Seed: 1, Noise: &sim.Noise{SNRdB: 20}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	y := res.Data[:16]
+	b.ResetTimer()
+	for range b.N {
+		id, err := Identify(context.Background(), y, 200, Options{})
+		if err != nil || len(id.Modes) < 3 {
+			b.Fatal(err)
+		}
+	}
+}
