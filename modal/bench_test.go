@@ -8,9 +8,9 @@ import (
 	"github.com/struna/struna/sim"
 )
 
-func simData(b *testing.B, storeys int, levels []int, minutes, fs float64) [][]float64 {
+func simData(b *testing.B, storeys int, levels []int, minutes, fs float64, opts ...sim.Option) [][]float64 {
 	b.Helper()
-	bld, err := sim.RegularBuilding(storeys)
+	bld, err := sim.RegularBuilding(storeys, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -82,19 +82,7 @@ func BenchmarkBayesFFTRegion(b *testing.B) {
 // nearly symmetric building (every x/y pair 1 % apart), where the
 // Bayesian FFT examines every stretch SSI found one mode in.
 func BenchmarkIdentify16ch30minClosePairs(b *testing.B) {
-	bld, err := sim.RegularBuilding(10, sim.WithStiffnessRatioXY(1.02), sim.WithRandomEccentricity(3))
-	if err != nil {
-		b.Fatal(err)
-	}
-	sensors, err := sim.DefaultSensors(bld, []int{2, 4, 6, 8, 10, 0})
-	if err != nil {
-		b.Fatal(err)
-	}
-	res, err := sim.Simulate(context.Background(), sim.Config{Building: bld, Sensors: sensors, SampleRate: 200, Duration: 30 * 60, Seed: 1, Noise: &sim.Noise{SNRdB: 20}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	y := res.Data[:16]
+	y := simData(b, 10, []int{2, 4, 6, 8, 10, 0}, 30, 200, sim.WithStiffnessRatioXY(1.02), sim.WithRandomEccentricity(3))[:16]
 	b.ResetTimer()
 	for range b.N {
 		id, err := Identify(context.Background(), y, 200, Options{})
