@@ -749,6 +749,7 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 		for i, o := range res.Modes {
 			if !slices.Contains(r.members, i) && math.Abs(o.FHz-r.fc) < 4*math.Max(o.Zeta, r.zeta)*r.fc {
 				crowded = true
+				break
 			}
 		}
 		if v.pair && (crowded || slices.ContainsFunc(v.fits[2].modes, tail)) {
@@ -772,11 +773,8 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 			}
 			one := []Mode{m}
 			stds(one)
-			m = one[0]
-			added = append(added, m)
-			if v.pair {
-				added[len(added)-1].Unresolved = true
-			}
+			one[0].Unresolved = v.pair
+			added = append(added, one[0])
 		case v.pair && len(r.members) == 1:
 			res.Modes[r.members[0]].Unresolved = true
 		default:
