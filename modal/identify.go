@@ -263,12 +263,7 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 			if math.Abs(h.FHz-pv.FirstPeakHz)/pv.FirstPeakHz < 0.01 {
 				again := opts
 				again.skipPeaks = append(slices.Clone(opts.skipPeaks), pv.FirstPeakHz)
-				r2, err := Identify(ctx, y, fs, again)
-				if err != nil {
-					return nil, err
-				}
-				r2.Notes = append(r2.Notes, fmt.Sprintf("the lowest strong peak, %.4g Hz, is a machine's harmonic: the band was set from the next peak", h.FHz))
-				return r2, nil
+				return identifyAgain(ctx, y, fs, again, fmt.Sprintf("the lowest strong peak, %.4g Hz, is a machine's harmonic: the band was set from the next peak", h.FHz))
 			}
 		}
 	}
@@ -279,12 +274,7 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 	if pv.BandFromData && opts.firstHint == 0 && len(res.Modes) > 0 && res.Modes[0].FHz < 0.85*pv.FirstPeakHz {
 		again := opts
 		again.firstHint = res.Modes[0].FHz
-		r2, err := Identify(ctx, y, fs, again)
-		if err != nil {
-			return nil, err
-		}
-		r2.Notes = append(r2.Notes, fmt.Sprintf("the strongest low peak, %.4g Hz, is not the first mode: the band was set from the mode found at %.4g Hz", pv.FirstPeakHz, res.Modes[0].FHz))
-		return r2, nil
+		return identifyAgain(ctx, y, fs, again, fmt.Sprintf("the strongest low peak, %.4g Hz, is not the first mode: the band was set from the mode found at %.4g Hz", pv.FirstPeakHz, res.Modes[0].FHz))
 	}
 	if opts.Segments > 1 && opts.Method != MethodFDD {
 		segmentSpread(ctx, x, fsd, fmin, fmax, opts, res)
@@ -300,6 +290,16 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 	}
 	progress(1)
 	return res, nil
+}
+
+// identifyAgain runs Identify with a band chosen anew and says why.
+func identifyAgain(ctx context.Context, y [][]float64, fs float64, opts Options, why string) (*Result, error) {
+	r, err := Identify(ctx, y, fs, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.Notes = append(r.Notes, why)
+	return r, nil
 }
 
 func allZero(x []float64) bool {
