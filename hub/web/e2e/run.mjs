@@ -327,6 +327,9 @@ await step('building panel and report', async () => {
   const badge = await panel.locator('.placard-card .badge').getAttribute('data-placard');
   check(badge === target.placard, `panel shows placard ${target.placard}`, `shows ${badge}`);
   if (Array.isArray(target.hazards) && target.hazards.length) {
+    // The panel can appear before its sections fill in: wait for the list
+    // (a list that never comes still fails the count below).
+    await panel.locator('ul.hazards li').first().waitFor({ timeout: 5000 }).catch(() => {});
     const n = await panel.locator('ul.hazards li').count();
     check(n === target.hazards.length, `panel lists ${target.hazards.length} hazards`, `lists ${n}`);
   }
