@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"runtime"
 	"slices"
 	"sync"
 
 	"github.com/struna/struna/dsp"
+	"golang.org/x/sync/errgroup"
 )
 
 // Method selects the identification method.
@@ -62,6 +64,9 @@ type Provenance struct {
 	Preset          string  `json:"stabilization_preset"`
 	Segments        int     `json:"uncertainty_segments"`
 	Method          string  `json:"method"`
+	// LinesRemovedHz are the machine lines subtracted from the record
+	// before the modes were identified (see lines.go).
+	LinesRemovedHz []float64 `json:"lines_removed_hz,omitempty"`
 }
 
 // Result of an identification.
@@ -69,9 +74,9 @@ type Result struct {
 	Modes      []Mode // structural modes, sorted by frequency
 	Harmonics  []Mode // peaks recognised as forced harmonics (machinery)
 	Provenance Provenance
-	SSI        *SSIResult // stabilization diagram (nil when SSI did not run)
+	SSI        *SSIResult // stabilization diagram, of the record without its machine lines (nil when SSI did not run)
 	Stable     [][]bool
-	FDD        *FDDResult // singular value spectra and peaks (nil when FDD did not run)
+	FDD        *FDDResult // singular value spectra and peaks of the record as recorded (nil when FDD did not run)
 	Notes      []string   // why modes may be missing, in plain words
 }
 
@@ -183,18 +188,20 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		fsd /= float64(q)
 	}
 	pv.DecimatedToHz = fsd
-	for i := range x {
+	err = eachChannel(ctx, len(x), func(i int) error {
+		var err error
 		if x[i], err = hp.FiltFilt(nil, x[i]); err != nil {
-			return nil, err
+			return err
 		}
 		for _, q := range plan {
 			if x[i], err = dsp.Decimate(x[i], q); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	nd := len(x[0])
 	cycles := float64(nd) / fsd * fmin
@@ -203,19 +210,109 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 	}
 	progress(0.2)
 
-	var ssiModes, fddModes []Mode
-	if opts.Method != MethodFDD {
-		ssiModes, err = runSSI(ctx, x, fsd, fmin, fmax, opts, res)
-		if err != nil {
-			return nil, err
+	if err := findModes(ctx, x, fsd, fmin, fmax, opts, res, progress); err != nil {
+		return nil, err
+	}
+	// A machine's line can be the lowest strong peak, and a band set from
+	// it can leave the building's first mode at its low edge, or outside:
+	// choose the band again without it.
+	if pv.BandFromData && len(opts.skipPeaks) < 3 {
+		for _, h := range res.Harmonics {
+			if math.Abs(h.FHz-pv.FirstPeakHz)/pv.FirstPeakHz < 0.01 {
+				again := opts
+				again.skipPeaks = append(slices.Clone(opts.skipPeaks), pv.FirstPeakHz)
+				return identifyAgain(ctx, y, fs, again, fmt.Sprintf("the lowest strong peak, %.4g Hz, is a machine's harmonic: the band was set from the next peak", h.FHz))
+			}
 		}
 	}
-	progress(0.6)
-	if opts.Method != MethodSSI {
-		fddModes, err = runFDD(ctx, x, fsd, fmin, fmax, res)
-		if err != nil {
+	// Machine lines out (see lines.go) and the modes found again on the
+	// cleaned record; the lines stay reported as harmonics, and the
+	// spectra shown are the record's as recorded.
+	var recorded *FDDResult
+	if len(res.Harmonics) > 0 {
+		var near []float64
+		for _, h := range res.Harmonics {
+			near = append(near, h.FHz)
+		}
+		var at []float64
+		x, at = removeLines(x, fsd, near)
+		lines := res.Harmonics
+		for i, f := range at {
+			// The line's own frequency: a pole that mixed it with a
+			// mode sat a little off it.
+			if f > 0 {
+				lines[i].FHz = f
+				if !slices.Contains(pv.LinesRemovedHz, f) {
+					pv.LinesRemovedHz = append(pv.LinesRemovedHz, f)
+				}
+			}
+		}
+		recorded = res.FDD
+		res.Modes, res.Harmonics = nil, nil
+		if err := findModes(ctx, x, fsd, fmin, fmax, opts, res, func(float64) {}); err != nil {
 			return nil, err
 		}
+		for _, h := range res.Harmonics {
+			// A residue of a line already removed is not a second line.
+			if !slices.ContainsFunc(lines, func(l Mode) bool { return math.Abs(l.FHz-h.FHz) <= math.Max(0.01*l.FHz, 2*l.Zeta*l.FHz) }) {
+				lines = append(lines, h)
+			}
+		}
+		slices.SortFunc(lines, func(a, b Mode) int { return cmpFloat(a.FHz, b.FHz) })
+		res.Harmonics = lines
+	}
+	// A broad, weak first mode may not stand out of the summed spectra
+	// while a higher one does: the band then starts above the first mode's
+	// half-power band, which biases it. Choose the band again from the
+	// lowest mode found (once).
+	if pv.BandFromData && opts.firstHint == 0 && len(res.Modes) > 0 && res.Modes[0].FHz < 0.85*pv.FirstPeakHz {
+		again := opts
+		again.firstHint = res.Modes[0].FHz
+		return identifyAgain(ctx, y, fs, again, fmt.Sprintf("the strongest low peak, %.4g Hz, is not the first mode: the band was set from the mode found at %.4g Hz", pv.FirstPeakHz, res.Modes[0].FHz))
+	}
+	if opts.Segments > 1 && opts.Method != MethodFDD {
+		segmentSpread(ctx, x, fsd, fmin, fmax, opts, res)
+	}
+	if opts.Method == MethodAuto {
+		refineClose(ctx, x, fsd, fmin, fmax, pv.FirstPeakHz, opts.Segments, res)
+	}
+	for i := range res.Modes {
+		uncertaintyFloor(&res.Modes[i], pv.DurationS)
+	}
+	if len(res.Modes) == 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("no structural mode found between %.3g and %.3g Hz", fmin, fmax))
+	}
+	if recorded != nil {
+		res.FDD = recorded
+	}
+	progress(1)
+	return res, nil
+}
+
+// findModes runs the methods on the prepared record, merges them and
+// sorts what they found into structural modes and harmonics (appended to
+// res.Modes and res.Harmonics; res.SSI and res.FDD are this run's).
+func findModes(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts Options, res *Result, progress func(float64)) error {
+	// The two methods are independent (each writes its own fields of
+	// res): run them side by side.
+	var ssiModes, fddModes []Mode
+	g, gctx := errgroup.WithContext(ctx)
+	if opts.Method != MethodFDD {
+		g.Go(func() error {
+			var err error
+			ssiModes, err = runSSI(gctx, x, fsd, fmin, fmax, opts, res)
+			return err
+		})
+	}
+	if opts.Method != MethodSSI {
+		g.Go(func() error {
+			var err error
+			fddModes, err = runFDD(gctx, x, fsd, fmin, fmax, res)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	progress(0.7)
 
@@ -255,41 +352,7 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		}
 		res.Modes = append(res.Modes, m)
 	}
-	// A machine's line can be the lowest strong peak, and a band set from
-	// it can leave the building's first mode at its low edge, or outside:
-	// choose the band again without it.
-	if pv.BandFromData && len(opts.skipPeaks) < 3 {
-		for _, h := range res.Harmonics {
-			if math.Abs(h.FHz-pv.FirstPeakHz)/pv.FirstPeakHz < 0.01 {
-				again := opts
-				again.skipPeaks = append(slices.Clone(opts.skipPeaks), pv.FirstPeakHz)
-				return identifyAgain(ctx, y, fs, again, fmt.Sprintf("the lowest strong peak, %.4g Hz, is a machine's harmonic: the band was set from the next peak", h.FHz))
-			}
-		}
-	}
-	// A broad, weak first mode may not stand out of the summed spectra
-	// while a higher one does: the band then starts above the first mode's
-	// half-power band, which biases it. Choose the band again from the
-	// lowest mode found (once).
-	if pv.BandFromData && opts.firstHint == 0 && len(res.Modes) > 0 && res.Modes[0].FHz < 0.85*pv.FirstPeakHz {
-		again := opts
-		again.firstHint = res.Modes[0].FHz
-		return identifyAgain(ctx, y, fs, again, fmt.Sprintf("the strongest low peak, %.4g Hz, is not the first mode: the band was set from the mode found at %.4g Hz", pv.FirstPeakHz, res.Modes[0].FHz))
-	}
-	if opts.Segments > 1 && opts.Method != MethodFDD {
-		segmentSpread(ctx, x, fsd, fmin, fmax, opts, res)
-	}
-	if opts.Method == MethodAuto {
-		refineClose(ctx, x, fsd, fmin, fmax, pv.FirstPeakHz, opts.Segments, res)
-	}
-	for i := range res.Modes {
-		uncertaintyFloor(&res.Modes[i], pv.DurationS)
-	}
-	if len(res.Modes) == 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("no structural mode found between %.3g and %.3g Hz", fmin, fmax))
-	}
-	progress(1)
-	return res, nil
+	return nil
 }
 
 // identifyAgain runs Identify with a band chosen anew and says why.
@@ -347,18 +410,31 @@ func firstPeak(x [][]float64, fs, lo, hi float64, skip []float64) (float64, erro
 		if seg > len(y[0]) || seg < 64 {
 			return nil
 		}
-		var sum, freqs []float64
-		for i, ch := range y {
+		psd := make([][]float64, len(y))
+		var freqs []float64
+		var once sync.Once
+		err := eachChannel(context.Background(), len(y), func(i int) error {
 			if vars[i] == 0 {
-				continue
+				return nil
 			}
-			g, err := dsp.CrossSpectra([][]float64{ch}, rate, dsp.WelchOptions{SegmentLen: seg})
+			g, err := dsp.CrossSpectra([][]float64{y[i]}, rate, dsp.WelchOptions{SegmentLen: seg})
 			if err != nil {
 				return err
 			}
-			p := g.PSD(0)
+			psd[i] = g.PSD(0)
+			once.Do(func() { freqs = g.Freqs })
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		var sum []float64
+		for i, p := range psd { // in channel order: the sum is the same every run
+			if p == nil {
+				continue
+			}
 			if sum == nil {
-				sum, freqs = make([]float64, len(p)), g.Freqs
+				sum = make([]float64, len(p))
 			}
 			for k, v := range p {
 				sum[k] += v / vars[i]
@@ -397,10 +473,13 @@ func firstPeak(x [][]float64, fs, lo, hi float64, skip []float64) (float64, erro
 		}
 		for _, q := range plan {
 			next := make([][]float64, len(y))
-			for i := range y {
-				if next[i], err = dsp.Decimate(y[i], q); err != nil {
-					return nil, 0, err
-				}
+			err := eachChannel(context.Background(), len(y), func(i int) error {
+				var err error
+				next[i], err = dsp.Decimate(y[i], q)
+				return err
+			})
+			if err != nil {
+				return nil, 0, err
 			}
 			y, rate = next, rate/float64(q)
 		}
@@ -727,4 +806,21 @@ func alignTo(ref, v []complex128) []float64 {
 		out[i] = real(v[i] * a)
 	}
 	return out
+}
+
+// eachChannel runs f for channels 0..n−1 on as many workers as the
+// machine has cores (channels are filtered and transformed independently);
+// the first error is returned and stops the channels not yet started.
+func eachChannel(ctx context.Context, n int, f func(i int) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range n {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return f(i)
+		})
+	}
+	return g.Wait()
 }
