@@ -74,9 +74,9 @@ type Result struct {
 	Modes      []Mode // structural modes, sorted by frequency
 	Harmonics  []Mode // peaks recognised as forced harmonics (machinery)
 	Provenance Provenance
-	SSI        *SSIResult // stabilization diagram, of the record without its machine lines (nil when SSI did not run)
+	SSI        *SSIResult // stabilization diagram of the record without its machine lines (nil when SSI did not run)
 	Stable     [][]bool
-	FDD        *FDDResult // singular value spectra and peaks of the record as recorded (nil when FDD did not run)
+	FDD        *FDDResult // singular value spectra and peaks of the record as recorded, lines included (nil when FDD did not run)
 	Notes      []string   // why modes may be missing, in plain words
 }
 
@@ -188,20 +188,40 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		fsd /= float64(q)
 	}
 	pv.DecimatedToHz = fsd
-	err = eachChannel(ctx, len(x), func(i int) error {
-		var err error
-		if x[i], err = hp.FiltFilt(nil, x[i]); err != nil {
-			return err
-		}
-		for _, q := range plan {
-			if x[i], err = dsp.Decimate(x[i], q); err != nil {
+	// det keeps the detrended record: machine lines found later are
+	// subtracted there, before filtering, and it is filtered again.
+	det := x
+	prepare := func() ([][]float64, error) {
+		out := make([][]float64, len(det))
+		err := eachChannel(ctx, len(det), func(i int) error {
+			var err error
+			if out[i], err = hp.FiltFilt(nil, det[i]); err != nil {
 				return err
 			}
-		}
-		return nil
-	})
-	if err != nil {
+			for _, q := range plan {
+				if out[i], err = dsp.Decimate(out[i], q); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		return out, err
+	}
+	if x, err = prepare(); err != nil {
 		return nil, err
+	}
+	// removeLines locates lines near the given frequencies on the
+	// decimated record, subtracts them from the detrended one and
+	// prepares it again; it returns the line found near each (0: none).
+	removeLines := func(near []float64) ([]float64, error) {
+		at := locateLines(x, fsd, near)
+		if !slices.ContainsFunc(at, func(f float64) bool { return f > 0 }) {
+			return at, nil
+		}
+		subtractLines(det, fs, at)
+		var err error
+		x, err = prepare()
+		return at, err
 	}
 	nd := len(x[0])
 	cycles := float64(nd) / fsd * fmin
@@ -210,57 +230,89 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 	}
 	progress(0.2)
 
-	if err := findModes(ctx, x, fsd, fmin, fmax, opts, res, progress); err != nil {
-		return nil, err
-	}
-	// A machine's line can be the lowest strong peak, and a band set from
-	// it can leave the building's first mode at its low edge, or outside:
-	// choose the band again without it.
-	if pv.BandFromData && len(opts.skipPeaks) < 3 {
-		for _, h := range res.Harmonics {
-			if math.Abs(h.FHz-pv.FirstPeakHz)/pv.FirstPeakHz < 0.01 {
-				again := opts
-				again.skipPeaks = append(slices.Clone(opts.skipPeaks), pv.FirstPeakHz)
-				return identifyAgain(ctx, y, fs, again, fmt.Sprintf("the lowest strong peak, %.4g Hz, is a machine's harmonic: the band was set from the next peak", h.FHz))
+	// Lines that stand far out of the spectrum out first (lines.go). The
+	// spectra reported are the record's as recorded, lines included.
+	var recorded *FDDResult
+	if strong := strongLines(x, fsd, fmin, fmax); len(strong) > 0 {
+		if opts.Method != MethodSSI {
+			var scratch Result
+			if _, err := runFDD(ctx, x, fsd, fmin, fmax, &scratch); err != nil {
+				return nil, err
+			}
+			recorded = scratch.FDD
+		}
+		near := make([]float64, len(strong))
+		for i, h := range strong {
+			near[i] = h.FHz
+		}
+		at, err := removeLines(near)
+		if err != nil {
+			return nil, err
+		}
+		for i, f := range at {
+			if f > 0 && !slices.Contains(pv.LinesRemovedHz, f) {
+				strong[i].FHz = f
+				pv.LinesRemovedHz = append(pv.LinesRemovedHz, f)
+				res.Harmonics = append(res.Harmonics, strong[i])
 			}
 		}
 	}
-	// Machine lines out (see lines.go) and the modes found again on the
-	// cleaned record; the lines stay reported as harmonics, and the
-	// spectra shown are the record's as recorded.
-	var recorded *FDDResult
-	if len(res.Harmonics) > 0 {
-		var near []float64
-		for _, h := range res.Harmonics {
-			near = append(near, h.FHz)
+	if again, why, ok := bandWithoutLine(opts, res); ok {
+		return identifyAgain(ctx, y, fs, again, why)
+	}
+	if err := findModes(ctx, x, fsd, fmin, fmax, opts, res, progress); err != nil {
+		return nil, err
+	}
+	if again, why, ok := bandWithoutLine(opts, res); ok {
+		return identifyAgain(ctx, y, fs, again, why)
+	}
+	// Harmonics SSI recognised out too (see lines.go) and the modes found
+	// again on the cleaned record; the lines stay reported as harmonics.
+	// A harmonic near a line already removed is its residue.
+	residue := func(h Mode) bool {
+		return slices.ContainsFunc(pv.LinesRemovedHz, func(f float64) bool { return math.Abs(f-h.FHz) <= math.Max(0.01*f, 2*h.Zeta*h.FHz) })
+	}
+	lines := slices.DeleteFunc(slices.Clone(res.Harmonics), func(h Mode) bool { return !slices.Contains(h.Methods, "spectrum") && residue(h) })
+	var fresh []int
+	for i, h := range lines {
+		if !slices.Contains(h.Methods, "spectrum") {
+			fresh = append(fresh, i)
 		}
-		var at []float64
-		x, at = removeLines(x, fsd, near)
-		lines := res.Harmonics
-		for i, f := range at {
+	}
+	if len(fresh) > 0 {
+		near := make([]float64, len(fresh))
+		for j, i := range fresh {
+			near[j] = lines[i].FHz
+		}
+		if recorded == nil {
+			recorded = res.FDD
+		}
+		at, err := removeLines(near)
+		if err != nil {
+			return nil, err
+		}
+		for j, f := range at {
 			// The line's own frequency: a pole that mixed it with a
 			// mode sat a little off it.
 			if f > 0 {
-				lines[i].FHz = f
+				lines[fresh[j]].FHz = f
 				if !slices.Contains(pv.LinesRemovedHz, f) {
 					pv.LinesRemovedHz = append(pv.LinesRemovedHz, f)
 				}
 			}
 		}
-		recorded = res.FDD
 		res.Modes, res.Harmonics = nil, nil
 		if err := findModes(ctx, x, fsd, fmin, fmax, opts, res, func(float64) {}); err != nil {
 			return nil, err
 		}
 		for _, h := range res.Harmonics {
-			// A residue of a line already removed is not a second line.
-			if !slices.ContainsFunc(lines, func(l Mode) bool { return math.Abs(l.FHz-h.FHz) <= math.Max(0.01*l.FHz, 2*l.Zeta*l.FHz) }) {
+			if !residue(h) {
 				lines = append(lines, h)
 			}
 		}
-		slices.SortFunc(lines, func(a, b Mode) int { return cmpFloat(a.FHz, b.FHz) })
-		res.Harmonics = lines
 	}
+	slices.SortFunc(lines, func(a, b Mode) int { return cmpFloat(a.FHz, b.FHz) })
+	res.Harmonics = lines
 	// A broad, weak first mode may not stand out of the summed spectra
 	// while a higher one does: the band then starts above the first mode's
 	// half-power band, which biases it. Choose the band again from the
@@ -353,6 +405,26 @@ func findModes(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts
 		res.Modes = append(res.Modes, m)
 	}
 	return nil
+}
+
+// bandWithoutLine: a machine's line can be the lowest strong peak, and a
+// band set from it can leave the building's first mode at its low edge,
+// or outside. When a harmonic sits at the peak the band was set from, it
+// returns the options to choose the band again without it (at most three
+// times), and why.
+func bandWithoutLine(opts Options, res *Result) (Options, string, bool) {
+	pv := res.Provenance
+	if !pv.BandFromData || len(opts.skipPeaks) >= 3 {
+		return opts, "", false
+	}
+	for _, h := range res.Harmonics {
+		if math.Abs(h.FHz-pv.FirstPeakHz)/pv.FirstPeakHz < 0.01 {
+			again := opts
+			again.skipPeaks = append(slices.Clone(opts.skipPeaks), pv.FirstPeakHz)
+			return again, fmt.Sprintf("the lowest strong peak, %.4g Hz, is a machine's harmonic: the band was set from the next peak", h.FHz), true
+		}
+	}
+	return opts, "", false
 }
 
 // identifyAgain runs Identify with a band chosen anew and says why.

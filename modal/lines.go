@@ -30,19 +30,14 @@ import (
 // line with a mode sits a little off it.
 const lineSearchWidth = 0.01
 
-// removeLines returns a copy of x (channels, sampled at fs) with the
-// sinusoids near the given frequencies subtracted, and for each of them
-// the refined frequency of the line removed there (0 where none stands
-// out; two poles of one line share it).
-func removeLines(x [][]float64, fs float64, near []float64) ([][]float64, []float64) {
-	out := make([][]float64, len(x))
-	for i := range x {
-		out[i] = slices.Clone(x[i])
-	}
+// locateLines finds, near each given frequency, the line of x (channels
+// sampled at fs) that stands out there, to a hundredth of the record's
+// resolution; 0 where none does. Two frequencies near one line share it.
+func locateLines(x [][]float64, fs float64, near []float64) []float64 {
 	at := make([]float64, len(near))
 	n := len(x[0])
 	if n < 16 {
-		return out, at
+		return at
 	}
 	tspan := float64(n) / fs
 	sp := recordSpectrum(x, fs)
@@ -55,18 +50,40 @@ func removeLines(x [][]float64, fs float64, near []float64) ([][]float64, []floa
 			at[i] = at[j] // two poles of one line
 			continue
 		}
-		if f, ok := refineLine(out, sp, fs, f0-half, f0+half); ok {
-			subtractSine(out, fs, f)
+		if f, ok := refineLine(x, sp, fs, f0-half, f0+half); ok {
 			at[i] = f
 		}
 	}
-	return out, at
+	return at
 }
 
-// linePower is the periodogram at f summed over channels: Σ_c |Σ_t x_c(t)
-// e^{−i2πft}|².
+// subtractLines removes from every channel of x, in place, its
+// least-squares sinusoid at each of the frequencies (0s and repeats
+// skipped). It is applied to the record before any filtering: a filter's
+// start and end transients of a strong sinusoid are not sinusoidal and
+// would stay behind.
+func subtractLines(x [][]float64, fs float64, freqs []float64) {
+	var done []float64
+	for _, f := range freqs {
+		if f > 0 && !slices.Contains(done, f) {
+			subtractSine(x, fs, f)
+			done = append(done, f)
+		}
+	}
+}
+
+// linePower is the Hann-windowed periodogram at f summed over channels:
+// Σ_c |Σ_t w(t) x_c(t) e^{−i2πft}|². c and s are work space; the window is
+// folded into them. The window keeps the record's ends — where filters
+// leave transients of a strong line — from pulling the peak.
 func linePower(x [][]float64, fs, f float64, c, s []float64) float64 {
 	phasors(fs, f, c, s)
+	n := float64(len(c))
+	for t := range c {
+		w := 0.5 * (1 - math.Cos(2*math.Pi*float64(t)/n))
+		c[t] *= w
+		s[t] *= w
+	}
 	p := 0.0
 	for _, ch := range x {
 		var re, im float64
@@ -125,7 +142,7 @@ func refineLine(x [][]float64, sp *spectrum, fs, lo, hi float64) (f float64, ok 
 	const g = 0.6180339887498949
 	u, v := b-g*(b-a), a+g*(b-a)
 	pu, pv := linePower(x, fs, u, c, s), linePower(x, fs, v, c, s)
-	for b-a > sp.df/100 {
+	for b-a > sp.df*1e-6 {
 		if pu > pv {
 			b, v, pv = v, u, pu
 			u = b - g*(b-a)
@@ -168,4 +185,102 @@ func subtractSine(x [][]float64, fs, f float64) {
 			ch[t] -= a*c[t] + b*s[t]
 		}
 	}
+}
+
+// Lines that stand far out of the spectrum are taken out before any mode
+// is sought: a strong machine (a generator running beside the rescuers)
+// can swamp SSI's orders and FDD's first singular value so that no pole
+// of it is recognised as a harmonic and the modes near it are lost. On the
+// record's own FFT (resolution 1/T) a sinusoid is one or two lines high
+// above their neighbours, while a resonance spreads over its half-power
+// band, 2ζf·T lines — wide where the record can resolve damping at all.
+
+const (
+	// strongLineRatio is how far (20 dB) a line must stand above the
+	// median of its neighbourhood, in the channel-normalised sum.
+	strongLineRatio = 100
+	// lineFlank is where, in lines either side, a sinusoid's leakage has
+	// fallen below 1/strongLineFlank of its peak (Hann window: −28 dB at
+	// 2.5 lines off a line midway between two).
+	lineFlank       = 3
+	strongLineFlank = 30
+	// minResonanceLines: only where a mode of 0.5 % damping would span at
+	// least this many lines (its half-power half-width ζ f T) can a peak
+	// three lines wide not be such a mode.
+	minResonanceLines = 5
+	minDamping        = 0.005
+)
+
+// strongLines finds the lines of x's spectrum in [fmin, fmax] that stand
+// far out of their neighbourhood and are too narrow for a resonance. It
+// returns them as harmonics (frequency of the FFT line; locateLines
+// refines it), with the line's complex amplitude over the channels as
+// shape.
+func strongLines(x [][]float64, fs, fmin, fmax float64) []Mode {
+	// Hann-windowed, so that a strong line's own leakage (a rectangular
+	// window's falls off only as 1/Δk²) does not raise its neighbourhood.
+	n := smooth235(len(x[0]))
+	hann := make([][]float64, len(x))
+	for c := range x {
+		hann[c] = make([]float64, n)
+		for i := range n {
+			hann[c][i] = x[c][i] * 0.5 * (1 - math.Cos(2*math.Pi*float64(i)/float64(n)))
+		}
+	}
+	sp := recordSpectrum(hann, fs)
+	nl := len(sp.z[0])
+	tspan := 1 / sp.df
+	norm := make([]float64, len(x))
+	for c, ch := range x {
+		for _, v := range ch {
+			norm[c] += v * v
+		}
+		if norm[c] > 0 {
+			norm[c] = 1 / norm[c]
+		}
+	}
+	p := make([]float64, nl)
+	for k := range nl {
+		for c, z := range sp.z {
+			p[k] += norm[c] * (real(z[k])*real(z[k]) + imag(z[k])*imag(z[k]))
+		}
+	}
+	k0, k1 := max(int(math.Ceil(fmin/sp.df)), lineFlank+1), min(int(math.Floor(fmax/sp.df)), nl-lineFlank-2)
+	var out []Mode
+	for k := k0; k <= k1; k++ {
+		f := float64(k) * sp.df
+		if minDamping*f*tspan < minResonanceLines || p[k] < p[k-1] || p[k] < p[k+1] {
+			continue
+		}
+		// Neighbourhood: ±1 % of f (at least 20 lines), the line's own
+		// leakage excluded.
+		w := max(20, int(0.01*f*tspan))
+		var nb []float64
+		for j := max(1, k-w); j <= min(nl-1, k+w); j++ {
+			if j < k-lineFlank || j > k+lineFlank {
+				nb = append(nb, p[j])
+			}
+		}
+		if len(nb) < 10 {
+			continue
+		}
+		slices.Sort(nb)
+		if p[k] < strongLineRatio*nb[len(nb)/2] {
+			continue
+		}
+		// Narrow: beyond the flanks the power has fallen away on both
+		// sides (the twin line of a sinusoid midway between two lines is
+		// within them).
+		if p[k-lineFlank-1]*strongLineFlank > p[k] || p[k+lineFlank+1]*strongLineFlank > p[k] {
+			continue
+		}
+		shape := make([]complex128, len(x))
+		for c, z := range sp.z {
+			shape[c] = z[k]
+		}
+		NormalizeShape(shape)
+		out = append(out, Mode{FHz: f, Shape: shape, MPC: MPC(shape), MPD: MPD(shape), Methods: []string{"spectrum"}, Harmonic: true})
+		k += lineFlank // its twin and leakage are the same line
+	}
+	return out
 }

@@ -6,13 +6,15 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/struna/struna/sim"
 )
 
 // A sinusoid buried in broadband noise on three channels (amplitudes and
 // phases differ, one channel has none), searched from 0.6 % off its
 // frequency: the line is found to a small fraction of the record's
 // resolution and subtracted, and the noise is left as it was.
-func TestRemoveLines(t *testing.T) {
+func TestLocateAndSubtractLines(t *testing.T) {
 	const fs, n, f = 20.0, 12000, 1.2345 // 600 s
 	r := rand.New(rand.NewPCG(3, 4))
 	amp := []float64{2, 0.7, 0}
@@ -27,17 +29,22 @@ func TestRemoveLines(t *testing.T) {
 		}
 	}
 	orig := slices.Clone(x[0])
-	clean, removed := removeLines(x, fs, []float64{f * 1.006, f * 1.0061})
+	removed := locateLines(x, fs, []float64{f * 1.006, f * 1.0061})
 	if !slices.Equal(x[0], orig) {
-		t.Fatal("removeLines changed its input")
+		t.Fatal("locateLines changed the record")
 	}
 	if len(removed) != 2 || removed[0] != removed[1] || removed[0] == 0 {
-		t.Fatalf("removed %v, want one line, at both poles near it", removed)
+		t.Fatalf("found %v, want one line, at both poles near it", removed)
 	}
 	resolution := fs / n
 	if e := math.Abs(removed[0] - f); e > 0.05*resolution {
 		t.Errorf("line found at %.6f Hz, true %.6f Hz: off by %.2f of the resolution", removed[0], f, e/resolution)
 	}
+	clean := make([][]float64, len(x))
+	for c := range x {
+		clean[c] = slices.Clone(x[c])
+	}
+	subtractLines(clean, fs, removed)
 	for c := range clean {
 		var left, nv float64
 		for i := range n {
@@ -52,11 +59,11 @@ func TestRemoveLines(t *testing.T) {
 		}
 	}
 	// Noise alone holds no line: nothing is taken out.
-	if _, removed := removeLines(noise, fs, []float64{f}); removed[0] != 0 {
+	if removed := locateLines(noise, fs, []float64{f}); removed[0] != 0 {
 		t.Errorf("removed %v from noise alone", removed)
 	}
 	// Nothing to remove near a line outside the record's band.
-	if _, removed := removeLines(x, fs, []float64{9.99}); removed[0] != 0 {
+	if removed := locateLines(x, fs, []float64{9.99}); removed[0] != 0 {
 		t.Errorf("removed %v at the Nyquist edge", removed)
 	}
 }
@@ -104,6 +111,85 @@ func TestIdentifyModeBesideMachineLine(t *testing.T) {
 		t.Logf("true %.4f Hz ζ %.4f → %.4f Hz ζ %.4f MAC %.3f", tm.FHz, tm.Zeta, m.FHz, m.Zeta, mac)
 		if fe > 0.005 || ze > 0.3 || mac < 0.95 {
 			t.Errorf("true mode %.4f Hz: f error %.2f %%, ζ error %.0f %%, MAC %.3f", tm.FHz, 100*fe, 100*ze, mac)
+		}
+	}
+}
+
+// A machine far stronger than the building's ambient response (its force
+// 200 kN at the roof of a 10-storey building, 1.3 Hz between the second
+// and third modes), with sensor noise of fixed level: the modes come out
+// as they do with the machine off, the line is reported as a harmonic at
+// its frequency and nowhere as a structural mode. Before lines were taken
+// out first, the line swamped SSI and the modes near it were lost.
+func TestIdentifyStrongMachineLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates 20 min of a 10-storey building twice")
+	}
+	bld, err := sim.RegularBuilding(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sensors, err := sim.DefaultSensors(bld, []int{4, 7, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const line = 1.3
+	run := func(amp float64) (*Result, *sim.Result) {
+		cfg := sim.Config{Building: bld, Sensors: sensors, SampleRate: 200, Duration: 1200, Seed: 7,
+			Noise: &sim.Noise{SNRdB: math.Inf(1), FloorRMS: 5e-5}}
+		if amp > 0 {
+			cfg.Harmonics = []sim.Harmonic{{Floor: 10, Axis: sim.AxisX, Amplitude: amp, FrequencyHz: line}}
+		}
+		res, err := sim.Simulate(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := Identify(context.Background(), res.Data, res.SampleRate, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id, res
+	}
+	quiet, truth := run(0)
+	loud, _ := run(2e5)
+	if len(loud.Provenance.LinesRemovedHz) != 1 || math.Abs(loud.Provenance.LinesRemovedHz[0]-line) > 1e-6*line {
+		t.Errorf("lines removed %v, want %g Hz", loud.Provenance.LinesRemovedHz, line)
+	}
+	if len(loud.Harmonics) != 1 || math.Abs(loud.Harmonics[0].FHz-line) > 1e-6*line {
+		t.Errorf("harmonics %v, want one at %g Hz", freqsOf(loud.Harmonics), line)
+	}
+	// The spectra reported are the record's as recorded: the line shows.
+	if sv := loud.FDD; sv == nil {
+		t.Error("no spectra reported")
+	} else {
+		at := func(f float64) float64 {
+			k, _ := slices.BinarySearch(sv.Freqs, f)
+			return sv.SV[0][min(k, len(sv.Freqs)-1)]
+		}
+		peak := max(at(line), at(line+sv.Freqs[1]-sv.Freqs[0]))
+		if side := max(at(0.95*line), at(1.05*line)); peak < 100*side {
+			t.Errorf("reported spectrum at the line %.3g, 5 %% either side %.3g: the line does not show", peak, side)
+		}
+	}
+	band := 4 * truth.Truth.Modes[0].FHz
+	for _, m := range loud.Modes {
+		if math.Abs(m.FHz-line) < 0.01*line {
+			t.Errorf("structural mode at %.4f Hz: the machine's line leaked", m.FHz)
+		}
+	}
+	for _, q := range quiet.Modes {
+		if q.FHz > band {
+			break
+		}
+		i := slices.IndexFunc(loud.Modes, func(m Mode) bool { return math.Abs(m.FHz-q.FHz) < 0.02*q.FHz && MAC(m.Shape, q.Shape) > 0.9 })
+		if i < 0 {
+			t.Errorf("mode %.4f Hz found with the machine off is lost with it on (found %v)", q.FHz, freqsOf(loud.Modes))
+			continue
+		}
+		m := loud.Modes[i]
+		t.Logf("machine off %.4f Hz ζ %.4f, on %.4f Hz ζ %.4f, MAC %.4f", q.FHz, q.Zeta, m.FHz, m.Zeta, MAC(m.Shape, q.Shape))
+		if math.Abs(m.FHz-q.FHz) > 0.5*q.FStdHz || math.Abs(m.Zeta-q.Zeta) > 0.5*q.ZetaStd || MAC(m.Shape, q.Shape) < 0.99 {
+			t.Errorf("mode %.4f Hz ζ %.4f with the machine off is %.4f Hz ζ %.4f (MAC %.3f) with it on", q.FHz, q.Zeta, m.FHz, m.Zeta, MAC(m.Shape, q.Shape))
 		}
 	}
 }

@@ -107,7 +107,7 @@ merges them; harmonics from machinery are recognised and listed apart.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&asJSON, "json", false, "print JSON (DESIGN §4 contract)")
 	fl.Float64Var(&fmin, "fmin", 0, "lowest frequency of interest, Hz (default: half the first peak found in the data)")
-	fl.Float64Var(&fmax, "fmax", 0, "highest frequency of interest, Hz (default: six times the first peak)")
+	fl.Float64Var(&fmax, "fmax", 0, "highest frequency of interest, Hz (default: ten times the first peak, below 0.4 of the sample rate)")
 	fl.StringVar(&method, "method", "auto", "fdd, ssi or auto (both, merged)")
 	fl.StringVar(&preset, "preset", "strict", "stabilization preset: strict (Δf<1 %, Δζ<5 %, MAC>0.98) or loose (5 %, 10 %, 0.95)")
 	in.add(cmd)
