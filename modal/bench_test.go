@@ -115,3 +115,16 @@ func BenchmarkIdentify16ch30minMachineLine(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStrongLines is the search for machine lines every
+// identification makes: a Hann-windowed FFT of every channel and the
+// neighbourhood test, 16 channels × 30 min at the decimated 28.6 Hz.
+func BenchmarkStrongLines(b *testing.B) {
+	y := simData(b, 10, []int{2, 4, 6, 8, 10, 0}, 30, 28.57)[:16]
+	b.ResetTimer()
+	for range b.N {
+		if lines := strongLines(y, 28.57, 0.5, 10); len(lines) != 0 {
+			b.Fatalf("lines %v in ambient data", freqsOf(lines))
+		}
+	}
+}

@@ -191,9 +191,10 @@ func subtractSine(x [][]float64, fs, f float64) {
 // is sought: a strong machine (a generator running beside the rescuers)
 // can swamp SSI's orders and FDD's first singular value so that no pole
 // of it is recognised as a harmonic and the modes near it are lost. On the
-// record's own FFT (resolution 1/T) a sinusoid is one or two lines high
-// above their neighbours, while a resonance spreads over its half-power
-// band, 2ζf·T lines — wide where the record can resolve damping at all.
+// record's own FFT (Hann window, resolution 1/T) a sinusoid is two or
+// three lines high above their neighbours, while a resonance spreads over
+// its half-power band, 2ζf·T lines — wide where the record can resolve
+// damping at all.
 
 const (
 	// strongLineRatio is how far (20 dB) a line must stand above the
@@ -252,6 +253,12 @@ func strongLines(x [][]float64, fs, fmin, fmax float64) []Mode {
 		if minDamping*f*tspan < minResonanceLines || p[k] < p[k-1] || p[k] < p[k+1] {
 			continue
 		}
+		// Narrow: beyond the flanks the power has fallen away on both
+		// sides (the twin line of a sinusoid midway between two lines is
+		// within them). Checked first: it is cheap and few lines pass.
+		if p[k-lineFlank-1]*strongLineFlank > p[k] || p[k+lineFlank+1]*strongLineFlank > p[k] {
+			continue
+		}
 		// Neighbourhood: ±1 % of f (at least 20 lines), the line's own
 		// leakage excluded.
 		w := max(20, int(0.01*f*tspan))
@@ -266,12 +273,6 @@ func strongLines(x [][]float64, fs, fmin, fmax float64) []Mode {
 		}
 		slices.Sort(nb)
 		if p[k] < strongLineRatio*nb[len(nb)/2] {
-			continue
-		}
-		// Narrow: beyond the flanks the power has fallen away on both
-		// sides (the twin line of a sinusoid midway between two lines is
-		// within them).
-		if p[k-lineFlank-1]*strongLineFlank > p[k] || p[k+lineFlank+1]*strongLineFlank > p[k] {
 			continue
 		}
 		shape := make([]complex128, len(x))
