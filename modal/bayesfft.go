@@ -665,9 +665,18 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 	if res.FDD != nil {
 		for _, p := range res.FDD.Peaks {
 			seen := slices.ContainsFunc(cs, func(c cand) bool { return math.Abs(c.f-p.FHz)/p.FHz < 0.03 })
-			if !seen && p.FHz > fmin && p.FHz < fmax && !slices.ContainsFunc(harm, func(h float64) bool { return math.Abs(h-p.FHz)/p.FHz < 0.03 }) {
-				cs = append(cs, cand{p.FHz, p.Zeta, -1})
+			if seen || p.FHz <= fmin || p.FHz >= fmax || slices.ContainsFunc(harm, func(h float64) bool { return math.Abs(h-p.FHz)/p.FHz < 0.03 }) {
+				continue
 			}
+			// A machine whose speed wanders leaves SSI no stable pole,
+			// but FDD a peak: the same test as SSI's poles get.
+			if isHarmonic(x, fsd, p) {
+				p.Harmonic = true
+				res.Harmonics = append(res.Harmonics, p)
+				harm = append(harm, p.FHz)
+				continue
+			}
+			cs = append(cs, cand{p.FHz, p.Zeta, -1})
 		}
 	}
 	slices.SortFunc(cs, func(a, b cand) int { return cmpFloat(a.f, b.f) })
@@ -773,6 +782,11 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 			if m.Zeta < 0.002 || m.Zeta > 0.1 || m.FHz-r.lo < m.Zeta*m.FHz || r.hi-m.FHz < m.Zeta*m.FHz || tail(m) {
 				continue
 			}
+			if isHarmonic(x, fsd, m) {
+				m.Harmonic = true
+				res.Harmonics = append(res.Harmonics, m)
+				continue
+			}
 			one := []Mode{m}
 			stds(one)
 			one[0].Unresolved = v.pair
@@ -788,6 +802,7 @@ func refineClose(ctx context.Context, x [][]float64, fsd, fmin, fmax, firstPeak 
 				r.fc, 100*math.Abs(p[1].FHz-p[0].FHz)/r.fc))
 		}
 	}
+	slices.SortFunc(res.Harmonics, func(a, b Mode) int { return cmpFloat(a.FHz, b.FHz) })
 	if len(added) == 0 && len(replace) == 0 {
 		return
 	}
