@@ -414,7 +414,9 @@ func findModes(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts
 // times), and why.
 func bandWithoutLine(opts Options, res *Result) (Options, string, bool) {
 	pv := res.Provenance
-	if !pv.BandFromData || len(opts.skipPeaks) >= 3 {
+	if !pv.BandFromData || opts.firstHint > 0 || len(opts.skipPeaks) >= 3 {
+		// A band set from a mode found (firstHint) is not a line's,
+		// whatever line lies near it.
 		return opts, "", false
 	}
 	for _, h := range res.Harmonics {

@@ -206,9 +206,11 @@ const (
 	lineFlank       = 3
 	strongLineFlank = 30
 	// minResonanceLines: only where a mode of 0.5 % damping would span at
-	// least this many lines (its half-power half-width ζ f T) can a peak
-	// three lines wide not be such a mode.
-	minResonanceLines = 5
+	// least this many lines (its half-power half-width ζ f T) is a peak
+	// that has fallen 15 dB four lines off too narrow for such a mode (a
+	// bell one line wide is down only 12 dB there, before the window
+	// widens it further); below, a line cannot be told from a mode.
+	minResonanceLines = 1
 	minDamping        = 0.005
 )
 
@@ -250,13 +252,16 @@ func strongLines(x [][]float64, fs, fmin, fmax float64) []Mode {
 	var out []Mode
 	for k := k0; k <= k1; k++ {
 		f := float64(k) * sp.df
-		if minDamping*f*tspan < minResonanceLines || p[k] < p[k-1] || p[k] < p[k+1] {
+		if p[k] < p[k-1] || p[k] < p[k+1] {
 			continue
 		}
 		// Narrow: beyond the flanks the power has fallen away on both
 		// sides (the twin line of a sinusoid midway between two lines is
 		// within them). Checked first: it is cheap and few lines pass.
-		if p[k-lineFlank-1]*strongLineFlank > p[k] || p[k+lineFlank+1]*strongLineFlank > p[k] {
+		// Where the record is too short for width to tell a line from a
+		// lightly damped mode, the amplitude distribution tells (below).
+		resolved := minDamping*f*tspan >= minResonanceLines
+		if resolved && (p[k-lineFlank-1]*strongLineFlank > p[k] || p[k+lineFlank+1]*strongLineFlank > p[k]) {
 			continue
 		}
 		// Neighbourhood: ±1 % of f (at least 20 lines), the line's own
@@ -280,6 +285,9 @@ func strongLines(x [][]float64, fs, fmin, fmax float64) []Mode {
 			shape[c] = z[k]
 		}
 		NormalizeShape(shape)
+		if !resolved && !isHarmonic(x, fs, Mode{FHz: f, Shape: shape}) {
+			continue
+		}
 		out = append(out, Mode{FHz: f, Shape: shape, MPC: MPC(shape), MPD: MPD(shape), Methods: []string{"spectrum"}, Harmonic: true})
 		k += lineFlank // its twin and leakage are the same line
 	}
