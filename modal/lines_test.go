@@ -131,26 +131,8 @@ func TestIdentifyStrongMachineLines(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates 20 min of a 10-storey building five times")
 	}
-	bld, err := sim.RegularBuilding(10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sensors, err := sim.DefaultSensors(bld, []int{4, 7, 10})
-	if err != nil {
-		t.Fatal(err)
-	}
 	run := func(machines []sim.Harmonic) (*Result, *sim.Result) {
-		cfg := sim.Config{Building: bld, Sensors: sensors, SampleRate: 200, Duration: 1200, Seed: 7,
-			Noise: &sim.Noise{SNRdB: math.Inf(1), FloorRMS: 5e-5}, Harmonics: machines}
-		res, err := sim.Simulate(context.Background(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, err := Identify(context.Background(), res.Data, res.SampleRate, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id, res
+		return machineRecord(t, 10, []int{4, 7, 10}, 200, 1200, 7, 5e-5, machines)
 	}
 	quiet, truth := run(nil)
 	band := 4 * truth.Truth.Modes[0].FHz
@@ -192,20 +174,7 @@ func TestIdentifyStrongMachineLines(t *testing.T) {
 				t.Errorf("%s: reported spectrum at the line %.3g, 10 %% either side %.3g: the line does not show", name, peak, side)
 			}
 		}
-		for _, q := range quiet.Modes {
-			if q.FHz > band {
-				break
-			}
-			i := slices.IndexFunc(loud.Modes, func(m Mode) bool { return math.Abs(m.FHz-q.FHz) < 0.02*q.FHz && MAC(m.Shape, q.Shape) > 0.9 })
-			if i < 0 {
-				t.Errorf("%s: mode %.4f Hz found with the machines off is lost with them on (found %v)", name, q.FHz, freqsOf(loud.Modes))
-				continue
-			}
-			m := loud.Modes[i]
-			if math.Abs(m.FHz-q.FHz) > q.FStdHz || math.Abs(m.Zeta-q.Zeta) > q.ZetaStd || MAC(m.Shape, q.Shape) < 0.99 {
-				t.Errorf("%s: mode %.4f Hz ζ %.4f with the machines off is %.4f Hz ζ %.4f (MAC %.3f) with them on", name, q.FHz, q.Zeta, m.FHz, m.Zeta, MAC(m.Shape, q.Shape))
-			}
-		}
+		sameModes(t, name, quiet, loud, band)
 	}
 }
 
@@ -219,24 +188,8 @@ func TestIdentifyDriftingMachineLine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("identifies 20 min of a 10-storey building three times")
 	}
-	bld, err := sim.RegularBuilding(10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sensors, err := sim.DefaultSensors(bld, []int{4, 7, 10})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const fs, line = 200.0, 1.3
-	res, err := sim.Simulate(context.Background(), sim.Config{Building: bld, Sensors: sensors, SampleRate: fs, Duration: 1200, Seed: 7,
-		Noise: &sim.Noise{SNRdB: math.Inf(1), FloorRMS: 5e-5}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet, err := Identify(context.Background(), res.Data, fs, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	quiet, res := machineRecord(t, 10, []int{4, 7, 10}, fs, 1200, 7, 5e-5, nil)
 	band := 4 * res.Truth.Modes[0].FHz
 	for _, drift := range []float64{0.002, 0.01} {
 		y := make([][]float64, len(res.Data))
@@ -254,28 +207,16 @@ func TestIdentifyDriftingMachineLine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		name := fmt.Sprintf("drift ±%g %%", 100*drift)
 		if !slices.ContainsFunc(id.Harmonics, func(h Mode) bool { return math.Abs(h.FHz-line) < 1.5*drift*line+0.002 }) {
-			t.Errorf("drift ±%g %%: harmonics %v, want the machine near %g Hz", 100*drift, freqsOf(id.Harmonics), line)
+			t.Errorf("%s: harmonics %v, want the machine near %g Hz", name, freqsOf(id.Harmonics), line)
 		}
 		for _, m := range id.Modes {
 			if math.Abs(m.FHz-line) < 0.02*line {
-				t.Errorf("drift ±%g %%: structural mode %.4f Hz ζ %.4f %v: the machine leaked", 100*drift, m.FHz, m.Zeta, m.Methods)
+				t.Errorf("%s: structural mode %.4f Hz ζ %.4f %v: the machine leaked", name, m.FHz, m.Zeta, m.Methods)
 			}
 		}
-		for _, q := range quiet.Modes {
-			if q.FHz > band {
-				break
-			}
-			i := slices.IndexFunc(id.Modes, func(m Mode) bool { return math.Abs(m.FHz-q.FHz) < 0.02*q.FHz && MAC(m.Shape, q.Shape) > 0.9 })
-			if i < 0 {
-				t.Errorf("drift ±%g %%: mode %.4f Hz lost (found %v)", 100*drift, q.FHz, freqsOf(id.Modes))
-				continue
-			}
-			m := id.Modes[i]
-			if math.Abs(m.FHz-q.FHz) > q.FStdHz || math.Abs(m.Zeta-q.Zeta) > q.ZetaStd {
-				t.Errorf("drift ±%g %%: mode %.4f Hz ζ %.4f without the machine is %.4f Hz ζ %.4f with it", 100*drift, q.FHz, q.Zeta, m.FHz, m.Zeta)
-			}
-		}
+		sameModes(t, name, quiet, id, band)
 	}
 }
 
@@ -289,49 +230,64 @@ func TestIdentifyMachineLineShortRecord(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates 5 min of a 20-storey building twice")
 	}
-	bld, err := sim.RegularBuilding(20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sensors, err := sim.DefaultSensors(bld, []int{7, 14, 20})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const line = 0.6
-	run := func(newtons float64) *Result {
-		cfg := sim.Config{Building: bld, Sensors: sensors, SampleRate: 100, Duration: 300, Seed: 3,
-			Noise: &sim.Noise{SNRdB: math.Inf(1), FloorRMS: 2e-5}}
-		if newtons > 0 {
-			cfg.Harmonics = []sim.Harmonic{{Floor: 20, Axis: sim.AxisX, Amplitude: newtons, FrequencyHz: line}}
-		}
-		res, err := sim.Simulate(context.Background(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, err := Identify(context.Background(), res.Data, res.SampleRate, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+	run := func(machines []sim.Harmonic) *Result {
+		id, _ := machineRecord(t, 20, []int{7, 14, 20}, 100, 300, 3, 2e-5, machines)
 		return id
 	}
-	quiet, loud := run(0), run(2e4)
+	quiet, loud := run(nil), run([]sim.Harmonic{{Floor: 20, Axis: sim.AxisX, Amplitude: 2e4, FrequencyHz: line}})
 	if len(quiet.Harmonics) != 0 || len(quiet.Provenance.LinesRemovedHz) != 0 {
 		t.Errorf("no machine: harmonics %v, lines removed %v", freqsOf(quiet.Harmonics), quiet.Provenance.LinesRemovedHz)
 	}
 	if len(loud.Harmonics) != 1 || math.Abs(loud.Harmonics[0].FHz-line) > 1e-5*line {
 		t.Errorf("harmonics %v, want one at %g Hz", freqsOf(loud.Harmonics), line)
 	}
+	sameModes(t, "0.6 Hz machine, 5 min", quiet, loud, 4*quiet.Modes[0].FHz)
+}
+
+// machineRecord simulates a regular building recorded at the given levels
+// with sensor noise of a fixed level (so that a machine does not raise
+// it, as a signal-relative SNR would) and the machines running, and
+// identifies it.
+func machineRecord(t *testing.T, storeys int, levels []int, rate, seconds float64, seed uint64, floorRMS float64, machines []sim.Harmonic) (*Result, *sim.Result) {
+	t.Helper()
+	bld, err := sim.RegularBuilding(storeys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sensors, err := sim.DefaultSensors(bld, levels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sim.Simulate(context.Background(), sim.Config{Building: bld, Sensors: sensors, SampleRate: rate, Duration: seconds, Seed: seed,
+		Noise: &sim.Noise{SNRdB: math.Inf(1), FloorRMS: floorRMS}, Harmonics: machines})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := Identify(context.Background(), res.Data, res.SampleRate, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, res
+}
+
+// sameModes checks that every mode below band found without the machine
+// (quiet) is found with it (loud) within the quiet mode's standard errors
+// and with the same shape.
+func sameModes(t *testing.T, name string, quiet, loud *Result, band float64) {
+	t.Helper()
 	for _, q := range quiet.Modes {
-		if q.FHz > 4*quiet.Modes[0].FHz {
+		if q.FHz > band {
 			break
 		}
 		i := slices.IndexFunc(loud.Modes, func(m Mode) bool { return math.Abs(m.FHz-q.FHz) < 0.02*q.FHz && MAC(m.Shape, q.Shape) > 0.9 })
 		if i < 0 {
-			t.Errorf("mode %.4f Hz lost with the machine on (found %v)", q.FHz, freqsOf(loud.Modes))
+			t.Errorf("%s: mode %.4f Hz found with the machine off is lost with it on (found %v)", name, q.FHz, freqsOf(loud.Modes))
 			continue
 		}
-		if m := loud.Modes[i]; math.Abs(m.FHz-q.FHz) > q.FStdHz || math.Abs(m.Zeta-q.Zeta) > q.ZetaStd {
-			t.Errorf("mode %.4f Hz ζ %.4f without the machine is %.4f Hz ζ %.4f with it", q.FHz, q.Zeta, m.FHz, m.Zeta)
+		m := loud.Modes[i]
+		if math.Abs(m.FHz-q.FHz) > q.FStdHz || math.Abs(m.Zeta-q.Zeta) > q.ZetaStd || MAC(m.Shape, q.Shape) < 0.99 {
+			t.Errorf("%s: mode %.4f Hz ζ %.4f with the machine off is %.4f Hz ζ %.4f (MAC %.3f) with it on", name, q.FHz, q.Zeta, m.FHz, m.Zeta, MAC(m.Shape, q.Shape))
 		}
 	}
 }
