@@ -42,6 +42,10 @@ type Options struct {
 	// a previous pass, which sets it instead of the spectrum's first peak.
 	skipPeaks []float64
 	firstHint float64
+	// gate is the weight of every decimated sample (1; 0 in bursts left
+	// out, with tapers), nil when nothing was left out: SSI's correlations
+	// are normalised by it (gateScale).
+	gate []float64
 }
 
 // Provenance records every choice Identify made, for the report.
@@ -67,6 +71,9 @@ type Provenance struct {
 	// LinesRemovedHz are the machine lines subtracted from the record
 	// before the modes were identified (see lines.go).
 	LinesRemovedHz []float64 `json:"lines_removed_hz,omitempty"`
+	// BurstsMaskedS is how much of the record (s) was left out as bursts
+	// far above the ambient level (see bursts.go).
+	BurstsMaskedS float64 `json:"bursts_masked_s,omitempty"`
 }
 
 // Result of an identification.
@@ -135,6 +142,25 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		dsp.Detrend(x[i])
 		if allZero(x[i]) {
 			return nil, fmt.Errorf("%w: channel %d is constant", ErrNoData, i)
+		}
+	}
+
+	// Bursts out (bursts.go), before anything is estimated from the record.
+	opts.gate = nil
+	var gate []float64 // at the record's rate
+	if spans := burstSpans(x, fs); len(spans) > 0 {
+		masked := maskedLength(spans)
+		if float64(masked) > maxMasked*float64(n) {
+			res.Notes = append(res.Notes, fmt.Sprintf("bursts far above the ambient level fill %.0f %% of the record: it is not an ambient record, and the modes below may be biased by them; record again when the site is quiet", 100*float64(masked)/float64(n)))
+		} else {
+			maskSpans(x, spans, int(0.5*fs))
+			gate = make([]float64, n)
+			for i := range gate {
+				gate[i] = 1
+			}
+			maskSpans([][]float64{gate}, spans, int(0.5*fs))
+			pv.BurstsMaskedS = float64(masked) / fs
+			res.Notes = append(res.Notes, fmt.Sprintf("%d bursts far above the ambient level (knocks, hammering, debris, an aftershock: %.0f s in all) were left out of the record", len(spans), pv.BurstsMaskedS))
 		}
 	}
 
@@ -209,6 +235,16 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 	}
 	if x, err = prepare(); err != nil {
 		return nil, err
+	}
+	if gate != nil {
+		q := 1
+		for _, d := range plan {
+			q *= d
+		}
+		opts.gate = make([]float64, len(x[0]))
+		for j := range opts.gate {
+			opts.gate[j] = gate[min(j*q, n-1)]
+		}
 	}
 	// removeLines locates lines near the given frequencies on the
 	// decimated record, subtracts them from the detrended one and
@@ -329,7 +365,7 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		refineClose(ctx, x, fsd, fmin, fmax, pv.FirstPeakHz, opts.Segments, res)
 	}
 	for i := range res.Modes {
-		uncertaintyFloor(&res.Modes[i], pv.DurationS)
+		uncertaintyFloor(&res.Modes[i], pv.DurationS-pv.BurstsMaskedS)
 	}
 	if len(res.Modes) == 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("no structural mode found between %.3g and %.3g Hz", fmin, fmax))
@@ -661,11 +697,12 @@ func ssiPoles(ctx context.Context, x [][]float64, fsd, fmin float64, opts Option
 		return nil, nil, err
 	}
 	buf := make([]float64, nch*len(refs))
+	scale := gateScale(opts.gate, 2*br)
 	corr := func(k int) []float64 {
 		lag := c.Lag(k)
 		for i := range nch {
 			for q, r := range refs {
-				buf[i*len(refs)+q] = lag[i*nch+r]
+				buf[i*len(refs)+q] = lag[i*nch+r] * scale[k]
 			}
 		}
 		return buf
@@ -810,7 +847,11 @@ func segmentSpread(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, 
 			for i := range x {
 				seg[i] = x[i][s*n : (s+1)*n]
 			}
-			ssi, stable, err := ssiPoles(ctx, seg, fsd, fmin, opts, nil, 4)
+			so := opts
+			if so.gate != nil {
+				so.gate = so.gate[s*n : (s+1)*n]
+			}
+			ssi, stable, err := ssiPoles(ctx, seg, fsd, fmin, so, nil, 4)
 			if err == nil {
 				found[s] = clusterBand(ssi, stable, fmin, fmax)
 			}
