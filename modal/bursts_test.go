@@ -51,7 +51,7 @@ func TestIdentifyBursts(t *testing.T) {
 			t.Errorf("%s: nothing left out (%.0f s), notes %q", name, id.Provenance.BurstsMaskedS, id.Notes)
 		}
 		t.Logf("%s: %.0f s left out", name, id.Provenance.BurstsMaskedS)
-		sameModes(t, name, quiet, id, band, 2)
+		sameModes(t, name, quiet, id, band, 2, 0.99)
 	}
 }
 

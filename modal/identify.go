@@ -269,6 +269,7 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 	// Lines that stand far out of the spectrum out first (lines.go). The
 	// spectra reported are the record's as recorded, lines included.
 	var recorded *FDDResult
+	var strongFound []Mode // lines taken out before the first pass
 	if strong := strongLines(x, fsd, fmin, fmax); len(strong) > 0 {
 		if opts.Method != MethodSSI {
 			var scratch Result
@@ -289,31 +290,35 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 			if f > 0 && !slices.Contains(pv.LinesRemovedHz, f) {
 				strong[i].FHz = f
 				pv.LinesRemovedHz = append(pv.LinesRemovedHz, f)
-				res.Harmonics = append(res.Harmonics, strong[i])
+				strongFound = append(strongFound, strong[i])
 			}
 		}
 	}
-	if again, why, ok := bandWithoutLine(opts, res); ok {
+	if again, why, ok := bandWithoutLine(opts, pv, strongFound); ok {
 		return identifyAgain(ctx, y, fs, again, why)
 	}
 	if err := findModes(ctx, x, fsd, fmin, fmax, opts, res, progress); err != nil {
 		return nil, err
 	}
-	if again, why, ok := bandWithoutLine(opts, res); ok {
-		return identifyAgain(ctx, y, fs, again, why)
-	}
-	// Harmonics SSI recognised out too (see lines.go) and the modes found
-	// again on the cleaned record; the lines stay reported as harmonics.
-	// A harmonic near a line already removed is its residue.
-	residue := func(h Mode) bool {
-		return slices.ContainsFunc(pv.LinesRemovedHz, func(f float64) bool { return math.Abs(f-h.FHz) <= math.Max(0.01*f, 2*h.Zeta*h.FHz) })
-	}
-	lines := slices.DeleteFunc(slices.Clone(res.Harmonics), func(h Mode) bool { return !slices.Contains(h.Methods, "spectrum") && residue(h) })
-	var fresh []int
-	for i, h := range lines {
-		if !slices.Contains(h.Methods, "spectrum") {
-			fresh = append(fresh, i)
+	// Harmonics SSI (and the test of its poles) recognised out too (see
+	// lines.go) and the modes found again on the cleaned record; every
+	// line stays reported as a harmonic. A harmonic near a line already
+	// removed, or near one already listed, is the same line.
+	same := func(list []Mode) func(Mode) bool {
+		return func(h Mode) bool {
+			return slices.ContainsFunc(list, func(l Mode) bool { return math.Abs(l.FHz-h.FHz) <= math.Max(0.01*l.FHz, 2*h.Zeta*h.FHz) })
 		}
+	}
+	lines := slices.Clone(strongFound)
+	var fresh []int
+	for _, h := range res.Harmonics {
+		if !same(lines)(h) {
+			fresh = append(fresh, len(lines))
+			lines = append(lines, h)
+		}
+	}
+	if again, why, ok := bandWithoutLine(opts, pv, lines); ok {
+		return identifyAgain(ctx, y, fs, again, why)
 	}
 	if len(fresh) > 0 {
 		near := make([]float64, len(fresh))
@@ -327,6 +332,7 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		if err != nil {
 			return nil, err
 		}
+		again := false
 		for j, f := range at {
 			// The line's own frequency: a pole that mixed it with a
 			// mode sat a little off it.
@@ -334,16 +340,19 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 				lines[fresh[j]].FHz = f
 				if !slices.Contains(pv.LinesRemovedHz, f) {
 					pv.LinesRemovedHz = append(pv.LinesRemovedHz, f)
+					again = true
 				}
 			}
 		}
-		res.Modes, res.Harmonics = nil, nil
-		if err := findModes(ctx, x, fsd, fmin, fmax, opts, res, func(float64) {}); err != nil {
-			return nil, err
-		}
-		for _, h := range res.Harmonics {
-			if !residue(h) {
-				lines = append(lines, h)
+		if again {
+			res.Modes, res.Harmonics = nil, nil
+			if err := findModes(ctx, x, fsd, fmin, fmax, opts, res, func(float64) {}); err != nil {
+				return nil, err
+			}
+			for _, h := range res.Harmonics {
+				if !same(lines)(h) {
+					lines = append(lines, h)
+				}
 			}
 		}
 	}
@@ -432,6 +441,37 @@ func findModes(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts
 			}
 		}
 	}
+	// A damped pole whose band holds a sine is a harmonic only if the sine
+	// is at the pole: a machine's line a few per cent off (one whose
+	// speed wanders has no pole of its own) makes the band's amplitude
+	// distribution a sine's while the pole is the building's. The line
+	// found there is reported instead, to be taken out.
+	var sp *spectrum
+	var lines []Mode
+	for i, m := range modes {
+		if !harm[i] || m.Zeta < 0.01 {
+			continue
+		}
+		if sp == nil {
+			sp = recordSpectrum(x, fsd)
+		}
+		bw := math.Max(0.01*m.FHz, 2*m.Zeta*m.FHz)
+		f, ok := refineLine(x, sp, fsd, m.FHz-bw, m.FHz+bw)
+		if ok && math.Abs(f-m.FHz) <= 0.5*m.Zeta*m.FHz {
+			continue
+		}
+		harm[i] = false
+		if ok && !slices.ContainsFunc(lines, func(l Mode) bool { return math.Abs(l.FHz-f) < 2*sp.df }) {
+			k := min(int(math.Round(f/sp.df)), len(sp.z[0])-1)
+			shape := make([]complex128, len(x))
+			for c, z := range sp.z {
+				shape[c] = z[k]
+			}
+			NormalizeShape(shape)
+			lines = append(lines, Mode{FHz: f, Shape: shape, MPC: MPC(shape), MPD: MPD(shape), Methods: []string{"spectrum"}, Harmonic: true})
+		}
+	}
+	res.Harmonics = append(res.Harmonics, lines...)
 	for i, m := range modes {
 		if harm[i] {
 			m.Harmonic = true
@@ -448,14 +488,13 @@ func findModes(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts
 // or outside. When a harmonic sits at the peak the band was set from, it
 // returns the options to choose the band again without it (at most three
 // times), and why.
-func bandWithoutLine(opts Options, res *Result) (Options, string, bool) {
-	pv := res.Provenance
+func bandWithoutLine(opts Options, pv *Provenance, harmonics []Mode) (Options, string, bool) {
 	if !pv.BandFromData || opts.firstHint > 0 || len(opts.skipPeaks) >= 3 {
 		// A band set from a mode found (firstHint) is not a line's,
 		// whatever line lies near it.
 		return opts, "", false
 	}
-	for _, h := range res.Harmonics {
+	for _, h := range harmonics {
 		if math.Abs(h.FHz-pv.FirstPeakHz)/pv.FirstPeakHz < 0.01 {
 			again := opts
 			again.skipPeaks = append(slices.Clone(opts.skipPeaks), pv.FirstPeakHz)

@@ -174,49 +174,58 @@ func TestIdentifyStrongMachineLines(t *testing.T) {
 				t.Errorf("%s: reported spectrum at the line %.3g, 10 %% either side %.3g: the line does not show", name, peak, side)
 			}
 		}
-		sameModes(t, name, quiet, loud, band, 0.7)
+		sameModes(t, name, quiet, loud, band, 0.7, 0.99)
 	}
 }
 
-// A machine whose speed wanders (±0.2 % and ±1 % over five minutes, a
-// line several times the building's response) is neither one sinusoid
-// to subtract nor a stable SSI pole; FDD still shows its peak. It must be
-// reported as a harmonic, never as a structural mode, and the modes must
-// come out as without it. Before, the ±1 % machine was reported as a
-// structural mode of 0.2 % damping (the Bayesian FFT fitted FDD's peak).
+// A machine whose speed wanders (±0.2 % and ±1 % over five minutes at
+// 1.3 Hz, between the second and third modes; ±0.5 % at 1.17 Hz, 2.5 %
+// above the second mode; a line several times the building's response)
+// is neither one sinusoid to subtract nor a stable SSI pole; FDD still
+// shows its peak. It must be reported as a harmonic, never as a
+// structural mode, and the modes must come out as without it. Before, the
+// ±1 % machine was reported as a mode of 0.2 % damping (the Bayesian FFT
+// fitted FDD's peak), and the one at 1.17 Hz made the second mode's band
+// look like a sine, so the mode itself was called a harmonic and lost.
 func TestIdentifyDriftingMachineLine(t *testing.T) {
 	if testing.Short() {
-		t.Skip("identifies 20 min of a 10-storey building three times")
+		t.Skip("identifies 20 min of a 10-storey building four times")
 	}
-	const fs, line = 200.0, 1.3
+	const fs = 200.0
 	quiet, res := machineRecord(t, 10, []int{4, 7, 10}, fs, 1200, 7, 5e-5, nil)
 	band := 4 * res.Truth.Modes[0].FHz
-	for _, drift := range []float64{0.002, 0.01} {
+	for _, c := range []struct{ line, drift float64 }{{1.3, 0.002}, {1.3, 0.01}, {1.17, 0.005}} {
 		y := make([][]float64, len(res.Data))
-		for c := range y {
-			y[c] = slices.Clone(res.Data[c])
-			amp := 0.002 * (0.3 + 0.35*float64(c%3))
-			phase := float64(c)
-			for i := range y[c] {
-				f := line * (1 + drift*math.Sin(2*math.Pi*float64(i)/fs/300))
+		for ch := range y {
+			y[ch] = slices.Clone(res.Data[ch])
+			amp := 0.002 * (0.3 + 0.35*float64(ch%3))
+			phase := float64(ch)
+			for i := range y[ch] {
+				f := c.line * (1 + c.drift*math.Sin(2*math.Pi*float64(i)/fs/300))
 				phase += 2 * math.Pi * f / fs
-				y[c][i] += amp * math.Sin(phase)
+				y[ch][i] += amp * math.Sin(phase)
 			}
 		}
 		id, err := Identify(context.Background(), y, fs, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := fmt.Sprintf("drift ±%g %%", 100*drift)
-		if !slices.ContainsFunc(id.Harmonics, func(h Mode) bool { return math.Abs(h.FHz-line) < 1.5*drift*line+0.002 }) {
-			t.Errorf("%s: harmonics %v, want the machine near %g Hz", name, freqsOf(id.Harmonics), line)
+		name := fmt.Sprintf("%g Hz ±%g %%", c.line, 100*c.drift)
+		if !slices.ContainsFunc(id.Harmonics, func(h Mode) bool { return math.Abs(h.FHz-c.line) < 1.5*c.drift*c.line+0.002 }) {
+			t.Errorf("%s: harmonics %v, want the machine near %g Hz", name, freqsOf(id.Harmonics), c.line)
 		}
 		for _, m := range id.Modes {
-			if math.Abs(m.FHz-line) < 0.02*line {
+			if math.Abs(m.FHz-c.line) < 0.01*c.line {
 				t.Errorf("%s: structural mode %.4f Hz ζ %.4f %v: the machine leaked", name, m.FHz, m.Zeta, m.Methods)
 			}
 		}
-		sameModes(t, name, quiet, id, band, 0.7)
+		// What one sinusoid cannot take of a wandering line stays in the
+		// record: the shape of a mode 2.5 % off it is tinted (MAC 0.91).
+		minMAC := 0.99
+		if c.line < 1.2 {
+			minMAC = 0.9
+		}
+		sameModes(t, name, quiet, id, band, 0.7, minMAC)
 	}
 }
 
@@ -242,7 +251,7 @@ func TestIdentifyMachineLineShortRecord(t *testing.T) {
 	if len(loud.Harmonics) != 1 || math.Abs(loud.Harmonics[0].FHz-line) > 1e-5*line {
 		t.Errorf("harmonics %v, want one at %g Hz", freqsOf(loud.Harmonics), line)
 	}
-	sameModes(t, "0.6 Hz machine, 5 min", quiet, loud, 4*quiet.Modes[0].FHz, 0.7)
+	sameModes(t, "0.6 Hz machine, 5 min", quiet, loud, 4*quiet.Modes[0].FHz, 0.7, 0.99)
 }
 
 // machineRecord simulates a regular building recorded at the given levels
@@ -273,8 +282,8 @@ func machineRecord(t *testing.T, storeys int, levels []int, rate, seconds float6
 
 // sameModes checks that every mode below band found without the machine
 // (quiet) is found with it (loud) within tol of their standard errors
-// combined, and with the same shape.
-func sameModes(t *testing.T, name string, quiet, loud *Result, band, tol float64) {
+// combined, and with a shape of MAC ≥ minMAC to the quiet one's.
+func sameModes(t *testing.T, name string, quiet, loud *Result, band, tol, minMAC float64) {
 	t.Helper()
 	for _, q := range quiet.Modes {
 		if q.FHz > band {
@@ -286,7 +295,7 @@ func sameModes(t *testing.T, name string, quiet, loud *Result, band, tol float64
 			continue
 		}
 		m := loud.Modes[i]
-		if math.Abs(m.FHz-q.FHz) > tol*math.Hypot(q.FStdHz, m.FStdHz) || math.Abs(m.Zeta-q.Zeta) > tol*math.Hypot(q.ZetaStd, m.ZetaStd) || MAC(m.Shape, q.Shape) < 0.99 {
+		if math.Abs(m.FHz-q.FHz) > tol*math.Hypot(q.FStdHz, m.FStdHz) || math.Abs(m.Zeta-q.Zeta) > tol*math.Hypot(q.ZetaStd, m.ZetaStd) || MAC(m.Shape, q.Shape) < minMAC {
 			t.Errorf("%s: mode %.4f Hz ζ %.4f with the machine off is %.4f Hz ζ %.4f (MAC %.3f) with it on", name, q.FHz, q.Zeta, m.FHz, m.Zeta, MAC(m.Shape, q.Shape))
 		}
 	}
