@@ -536,6 +536,21 @@ func allZero(x []float64) bool {
 // decimated further to about 6 Hz with lo/20 resolution for the peaks
 // below.
 func firstPeak(x [][]float64, fs, lo, hi float64, skip []float64) (float64, error) {
+	f, err := firstPeakOn(x, fs, lo, hi, skip, false)
+	if err != nil || f > 0 {
+		return f, err
+	}
+	// Nothing stands out on the channels' variances: a machine's line
+	// can hold nearly all of a channel's variance, and on that scale the
+	// modes vanish under channels that record only noise (ground-level
+	// sensors). A second look on each channel's spectral level.
+	return firstPeakOn(x, fs, lo, hi, skip, true)
+}
+
+// firstPeakOn is firstPeak with the channels' spectra summed each on its
+// variance, or (byLevel) on its median spectral level with the lines
+// already recognised set aside.
+func firstPeakOn(x [][]float64, fs, lo, hi float64, skip []float64, byLevel bool) (float64, error) {
 	if lo <= 0 {
 		lo = 0.1
 	}
@@ -546,8 +561,8 @@ func firstPeak(x [][]float64, fs, lo, hi float64, skip []float64) (float64, erro
 	n := len(x[0])
 	type peak struct{ f, p float64 }
 	var cands []peak
-	// Channel variances normalise both passes alike (density is preserved
-	// by decimation inside the pass band).
+	// Constant channels carry nothing; norm is each channel's scale in
+	// the sum (set by the first pass of search).
 	vars := make([]float64, len(x))
 	for i, ch := range x {
 		for _, v := range ch {
@@ -555,6 +570,7 @@ func firstPeak(x [][]float64, fs, lo, hi float64, skip []float64) (float64, erro
 		}
 		vars[i] /= float64(len(ch))
 	}
+	norm := make([]float64, len(x))
 	search := func(y [][]float64, rate, flo, fhi float64, seg int) error {
 		if seg > len(y[0]) || seg < 64 {
 			return nil
@@ -577,17 +593,8 @@ func firstPeak(x [][]float64, fs, lo, hi float64, skip []float64) (float64, erro
 		if err != nil {
 			return err
 		}
-		var sum []float64
-		for i, p := range psd { // in channel order: the sum is the same every run
-			if p == nil {
-				continue
-			}
-			if sum == nil {
-				sum = make([]float64, len(p))
-			}
-			for k, v := range p {
-				sum[k] += v / vars[i]
-			}
+		if freqs == nil {
+			return nil
 		}
 		k0, k1 := 1, len(freqs)
 		for k, f := range freqs {
@@ -601,6 +608,49 @@ func firstPeak(x [][]float64, fs, lo, hi float64, skip []float64) (float64, erro
 		}
 		if k1-k0 < 5 {
 			return nil
+		}
+		// Each channel enters on its variance or (byLevel) its typical
+		// spectral level, the median of its PSD over the first stretch
+		// searched; both passes use the same (density is preserved by
+		// decimation).
+		var sum []float64
+		for i, p := range psd { // in channel order: the sum is the same every run
+			if p == nil {
+				continue
+			}
+			if norm[i] == 0 {
+				norm[i] = vars[i]
+				if byLevel {
+					med := slices.Clone(p[k0:k1])
+					slices.Sort(med)
+					norm[i] = med[len(med)/2]
+				}
+			}
+			if !(norm[i] > 0) {
+				continue
+			}
+			if sum == nil {
+				sum = make([]float64, len(p))
+			}
+			for k, v := range p {
+				sum[k] += v / norm[i]
+			}
+		}
+		if sum == nil {
+			return nil
+		}
+		// Lines already recognised are set aside with their leakage:
+		// the stretch around each takes the band's median level, so
+		// that neither the line nor its sidelobes are peaks, nor set
+		// the scale the modes are measured against.
+		if byLevel && len(skip) > 0 {
+			med := slices.Clone(sum[k0:k1])
+			slices.Sort(med)
+			for k := k0; k < k1; k++ {
+				if slices.ContainsFunc(skip, func(h float64) bool { return math.Abs(freqs[k]-h) <= math.Max(0.03*h, 5*rate/float64(seg)) }) {
+					sum[k] = med[len(med)/2]
+				}
+			}
 		}
 		band := sum[k0:k1]
 		// The sum over channels of independent noise ripples far less than

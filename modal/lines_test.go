@@ -300,3 +300,27 @@ func sameModes(t *testing.T, name string, quiet, loud *Result, band, tol, minMAC
 		}
 	}
 }
+
+// A strong machine on the roof and sensors at ground level too (which see
+// only their own noise): the band must still be set from the building's
+// first mode. Summed on each channel's variance, as before, the roof
+// channels' modes weighed next to nothing (the line held their variance)
+// under the ground channels' flat noise, and once the line was set aside
+// no peak stood out: nothing was identified.
+func TestIdentifyMachineLineGroundSensors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates 20 min of an 8-storey building")
+	}
+	machine := []sim.Harmonic{{Floor: 8, Axis: sim.AxisX, Amplitude: 2e4, FrequencyHz: 2.2}}
+	id, res := machineRecord(t, 8, []int{0, 4, 8}, 200, 1200, 1, 2e-5, machine)
+	f1 := res.Truth.Modes[0].FHz
+	if len(id.Modes) == 0 || math.Abs(id.Modes[0].FHz-f1) > 0.02*f1 {
+		t.Fatalf("first mode %.4f Hz: found %v (band %.3g–%.3g Hz, notes %q)", f1, freqsOf(id.Modes), id.Provenance.FMinHz, id.Provenance.FMaxHz, id.Notes)
+	}
+	if id.Provenance.FMinHz > 0.9*f1 {
+		t.Errorf("band from %.3g Hz leaves the first mode (%.4f Hz) at its edge", id.Provenance.FMinHz, f1)
+	}
+	if len(id.Harmonics) != 1 || math.Abs(id.Harmonics[0].FHz-2.2) > 1e-5 {
+		t.Errorf("harmonics %v, want the machine at 2.2 Hz", freqsOf(id.Harmonics))
+	}
+}
