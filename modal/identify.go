@@ -42,6 +42,7 @@ type Options struct {
 	// a previous pass, which sets it instead of the spectrum's first peak.
 	skipPeaks []float64
 	firstHint float64
+	rechoices int // times the band was chosen again without a line
 	// gate is the weight of every decimated sample (1; 0 in bursts left
 	// out, with tapers), nil when nothing was left out: SSI's correlations
 	// are normalised by it (gateScale).
@@ -489,15 +490,22 @@ func findModes(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts
 // returns the options to choose the band again without it (at most three
 // times), and why.
 func bandWithoutLine(opts Options, pv *Provenance, harmonics []Mode) (Options, string, bool) {
-	if !pv.BandFromData || opts.firstHint > 0 || len(opts.skipPeaks) >= 3 {
+	if !pv.BandFromData || opts.firstHint > 0 || opts.rechoices >= 3 {
 		// A band set from a mode found (firstHint) is not a line's,
 		// whatever line lies near it.
 		return opts, "", false
 	}
 	for _, h := range harmonics {
 		if math.Abs(h.FHz-pv.FirstPeakHz)/pv.FirstPeakHz < 0.01 {
+			// Every line found is set aside, not only this one: a
+			// machine's harmonics would otherwise set the band one by
+			// one, each stronger than the modes.
 			again := opts
+			again.rechoices++
 			again.skipPeaks = append(slices.Clone(opts.skipPeaks), pv.FirstPeakHz)
+			for _, l := range harmonics {
+				again.skipPeaks = append(again.skipPeaks, l.FHz)
+			}
 			return again, fmt.Sprintf("the lowest strong peak, %.4g Hz, is a machine's harmonic: the band was set from the next peak", h.FHz), true
 		}
 	}

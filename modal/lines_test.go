@@ -126,10 +126,13 @@ func TestIdentifyModeBesideMachineLine(t *testing.T) {
 // building at 1.3 Hz, between its second and third modes (before lines
 // were taken out first, the modes from 1.0 to 3.2 Hz were lost and the
 // line reported as a mode); 20 kN at 0.7 Hz, below the first mode, where
-// it sets the band; 20 kN 0.5 % above the first mode; three machines.
+// it sets the band; 20 kN 0.5 % above the first mode; three machines; one
+// machine with seven harmonics from 0.83 Hz (before, they set the band one
+// by one, each stronger than the modes, and the first two modes were
+// lost).
 func TestIdentifyStrongMachineLines(t *testing.T) {
 	if testing.Short() {
-		t.Skip("simulates 20 min of a 10-storey building five times")
+		t.Skip("simulates 20 min of a 10-storey building six times")
 	}
 	run := func(machines []sim.Harmonic) (*Result, *sim.Result) {
 		return machineRecord(t, 10, []int{4, 7, 10}, 200, 1200, 7, 5e-5, machines)
@@ -144,6 +147,7 @@ func TestIdentifyStrongMachineLines(t *testing.T) {
 		{roof(0.7, 2e4)},
 		{roof(1.005, 2e4)},
 		{roof(1.3, 2e3), {Floor: 10, Axis: sim.AxisY, Amplitude: 5e3, FrequencyHz: 2.6}, {Floor: 5, Axis: sim.AxisX, Amplitude: 3e3, FrequencyHz: 3.9}},
+		harmonicsOf(roof, 0.83, 2e4, 7),
 	} {
 		loud, _ := run(machines)
 		name := fmt.Sprint(machines)
@@ -252,6 +256,16 @@ func TestIdentifyMachineLineShortRecord(t *testing.T) {
 		t.Errorf("harmonics %v, want one at %g Hz", freqsOf(loud.Harmonics), line)
 	}
 	sameModes(t, "0.6 Hz machine, 5 min", quiet, loud, 4*quiet.Modes[0].FHz, 0.7, 0.99)
+}
+
+// harmonicsOf is a machine's fundamental at f (newtons) and its
+// harmonics up to the n-th, falling as 1/k.
+func harmonicsOf(at func(f, newtons float64) sim.Harmonic, f, newtons float64, n int) []sim.Harmonic {
+	var out []sim.Harmonic
+	for k := 1; k <= n; k++ {
+		out = append(out, at(float64(k)*f, newtons/float64(k)))
+	}
+	return out
 }
 
 // machineRecord simulates a regular building recorded at the given levels
