@@ -3,6 +3,8 @@ package modal
 import (
 	"math"
 	"slices"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Machine lines out of the record. A rotating machine's steady forced
@@ -36,7 +38,11 @@ const lineSearchWidth = 0.01
 
 // locateLines finds, near each given frequency, the line of x (channels
 // sampled at fs) that stands out there, to a millionth of the record's
-// resolution; 0 where none does. Two frequencies near one line share it.
+// resolution; 0 where none does. The lines found are taken out of a
+// working copy before the next is sought, so that two machines a fraction
+// of a per cent apart are two lines, and two poles of one line are one
+// (the second finds nothing left). Near each frequency it is the
+// strongest line within the search width that is found.
 func locateLines(x [][]float64, fs float64, near []float64) []float64 {
 	at := make([]float64, len(near))
 	n := len(x[0])
@@ -44,34 +50,113 @@ func locateLines(x [][]float64, fs float64, near []float64) []float64 {
 		return at
 	}
 	tspan := float64(n) / fs
-	sp := recordSpectrum(x, fs)
+	work := make([][]float64, len(x))
+	for c := range x {
+		work[c] = slices.Clone(x[c])
+	}
+	var sp *spectrum
 	for i, f0 := range near {
 		half := math.Max(lineSearchWidth*f0, 4/tspan)
 		if f0-half <= 0 || f0+half >= fs/2 {
 			continue
 		}
-		if j := slices.IndexFunc(at[:i], func(g float64) bool { return g > 0 && math.Abs(g-f0) <= half }); j >= 0 {
-			at[i] = at[j] // two poles of one line
-			continue
+		if sp == nil {
+			sp = recordSpectrum(work, fs)
 		}
-		if f, ok := refineLine(x, sp, fs, f0-half, f0+half); ok {
+		if f, ok := refineLine(work, sp, fs, f0-half, f0+half); ok {
 			at[i] = f
+			// All lines found so far, fitted together: one at a time,
+			// each would leak into the other's fit.
+			for c := range x {
+				copy(work[c], x[c])
+			}
+			subtractLines(work, fs, at)
+			sp = nil
+		}
+	}
+	// Where several lines were found, each is located once more with the
+	// others taken out: a line's frequency found in the presence of its
+	// neighbour is pulled by it, and a strong line subtracted a little
+	// off its frequency leaves itself behind.
+	if found := slices.DeleteFunc(slices.Clone(at), func(f float64) bool { return f == 0 }); len(found) > 1 {
+		res := 1 / tspan
+		for i, f := range at {
+			if f == 0 || slices.Index(at, f) < i {
+				continue
+			}
+			others := slices.DeleteFunc(slices.Clone(at), func(g float64) bool { return g == f })
+			for c := range x {
+				copy(work[c], x[c])
+			}
+			subtractLines(work, fs, others)
+			if g, ok := refineLine(work, recordSpectrum(work, fs), fs, f-3*res, f+3*res); ok {
+				for j := range at {
+					if at[j] == f {
+						at[j] = g
+					}
+				}
+			}
 		}
 	}
 	return at
 }
 
 // subtractLines removes from every channel of x, in place, its
-// least-squares sinusoid at each of the frequencies (0s and repeats
-// skipped). It is applied to the record before any filtering: a filter's
-// start and end transients of a strong sinusoid are not sinusoidal and
-// would stay behind.
+// least-squares fit of sinusoids at the frequencies (0s and repeats
+// skipped), all fitted together: two machines a fraction of a per cent
+// apart leak into each other's fit when fitted one at a time. It is
+// applied to the record before any filtering: a filter's start and end
+// transients of a strong sinusoid are not sinusoidal and would stay
+// behind.
 func subtractLines(x [][]float64, fs float64, freqs []float64) {
-	var done []float64
+	var fk []float64
 	for _, f := range freqs {
-		if f > 0 && !slices.Contains(done, f) {
-			subtractSine(x, fs, f)
-			done = append(done, f)
+		if f > 0 && !slices.Contains(fk, f) {
+			fk = append(fk, f)
+		}
+	}
+	if len(fk) == 0 || len(x) == 0 {
+		return
+	}
+	n := len(x[0])
+	m := 2 * len(fk)
+	basis := make([][]float64, m) // cos and sin of each line
+	for k, f := range fk {
+		basis[2*k], basis[2*k+1] = make([]float64, n), make([]float64, n)
+		phasors(fs, f, basis[2*k], basis[2*k+1])
+	}
+	gram := mat.NewSymDense(m, nil)
+	for i := range m {
+		for j := i; j < m; j++ {
+			s := 0.0
+			for t, v := range basis[i] {
+				s += v * basis[j][t]
+			}
+			gram.SetSym(i, j, s)
+		}
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(gram) {
+		return // lines closer than the record resolves: nothing to fit apart
+	}
+	rhs := mat.NewVecDense(m, nil)
+	var coef mat.VecDense
+	for _, ch := range x {
+		for i := range m {
+			s := 0.0
+			for t, v := range ch {
+				s += v * basis[i][t]
+			}
+			rhs.SetVec(i, s)
+		}
+		if err := chol.SolveVecTo(&coef, rhs); err != nil {
+			continue
+		}
+		for i := range m {
+			a := coef.AtVec(i)
+			for t := range ch {
+				ch[t] -= a * basis[i][t]
+			}
 		}
 	}
 }
@@ -161,37 +246,6 @@ func refineLine(x [][]float64, sp *spectrum, fs, lo, hi float64) (f float64, ok 
 		}
 	}
 	return (a + b) / 2, true
-}
-
-// subtractSine removes from every channel, in place, its least-squares
-// sinusoid at f (the 2×2 normal equations in the cosine and sine, exact
-// for any record length).
-func subtractSine(x [][]float64, fs, f float64) {
-	n := len(x[0])
-	c, s := make([]float64, n), make([]float64, n)
-	phasors(fs, f, c, s)
-	var cc, ss, cs float64
-	for t := range c {
-		cc += c[t] * c[t]
-		ss += s[t] * s[t]
-		cs += c[t] * s[t]
-	}
-	det := cc*ss - cs*cs
-	if !(det > 0) {
-		return
-	}
-	for _, ch := range x {
-		var xc, xs float64
-		for t, v := range ch {
-			xc += v * c[t]
-			xs += v * s[t]
-		}
-		a := (ss*xc - cs*xs) / det
-		b := (cc*xs - cs*xc) / det
-		for t := range ch {
-			ch[t] -= a*c[t] + b*s[t]
-		}
-	}
 }
 
 // Lines that stand far out of the spectrum are taken out before any mode
