@@ -251,11 +251,11 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 	// decimated record, subtracts them from the detrended one and
 	// prepares it again; it returns the line found near each (0: none).
 	removeLines := func(near []float64) ([]float64, error) {
-		at := locateLines(x, fsd, near)
+		at := locateLines(x, fsd, near, opts.gate)
 		if !slices.ContainsFunc(at, func(f float64) bool { return f > 0 }) {
 			return at, nil
 		}
-		subtractLines(det, fs, at)
+		subtractLines(det, fs, at, gate)
 		var err error
 		x, err = prepare()
 		return at, err

@@ -42,8 +42,9 @@ const lineSearchWidth = 0.01
 // working copy before the next is sought, so that two machines a fraction
 // of a per cent apart are two lines, and two poles of one line are one
 // (the second finds nothing left). Near each frequency it is the
-// strongest line within the search width that is found.
-func locateLines(x [][]float64, fs float64, near []float64) []float64 {
+// strongest line within the search width that is found. gate is the
+// record's weight where bursts were left out (nil for none).
+func locateLines(x [][]float64, fs float64, near, gate []float64) []float64 {
 	at := make([]float64, len(near))
 	n := len(x[0])
 	if n < 16 {
@@ -70,7 +71,7 @@ func locateLines(x [][]float64, fs float64, near []float64) []float64 {
 			for c := range x {
 				copy(work[c], x[c])
 			}
-			subtractLines(work, fs, at)
+			subtractLines(work, fs, at, gate)
 			sp = nil
 		}
 	}
@@ -88,7 +89,7 @@ func locateLines(x [][]float64, fs float64, near []float64) []float64 {
 			for c := range x {
 				copy(work[c], x[c])
 			}
-			subtractLines(work, fs, others)
+			subtractLines(work, fs, others, gate)
 			if g, ok := refineLine(work, recordSpectrum(work, fs), fs, f-3*res, f+3*res); ok {
 				for j := range at {
 					if at[j] == f {
@@ -104,11 +105,12 @@ func locateLines(x [][]float64, fs float64, near []float64) []float64 {
 // subtractLines removes from every channel of x, in place, its
 // least-squares fit of sinusoids at the frequencies (0s and repeats
 // skipped), all fitted together: two machines a fraction of a per cent
-// apart leak into each other's fit when fitted one at a time. It is
-// applied to the record before any filtering: a filter's start and end
-// transients of a strong sinusoid are not sinusoidal and would stay
-// behind.
-func subtractLines(x [][]float64, fs float64, freqs []float64) {
+// apart leak into each other's fit when fitted one at a time. Where bursts
+// were left out (gate, nil for none), the sinusoids are fitted and taken
+// out through the same gate, so that the gaps stay empty. It is applied
+// to the record before any filtering: a filter's start and end transients
+// of a strong sinusoid are not sinusoidal and would stay behind.
+func subtractLines(x [][]float64, fs float64, freqs, gate []float64) {
 	var fk []float64
 	for _, f := range freqs {
 		if f > 0 && !slices.Contains(fk, f) {
@@ -124,6 +126,10 @@ func subtractLines(x [][]float64, fs float64, freqs []float64) {
 	for k, f := range fk {
 		basis[2*k], basis[2*k+1] = make([]float64, n), make([]float64, n)
 		phasors(fs, f, basis[2*k], basis[2*k+1])
+		for t, g := range gate { // nil: no gate
+			basis[2*k][t] *= g
+			basis[2*k+1][t] *= g
+		}
 	}
 	gram := mat.NewSymDense(m, nil)
 	for i := range m {

@@ -32,7 +32,7 @@ func TestLocateAndSubtractLines(t *testing.T) {
 		}
 	}
 	orig := slices.Clone(x[0])
-	found := locateLines(x, fs, []float64{f1 * 1.002, f2 * 0.998, f1 * 1.0021})
+	found := locateLines(x, fs, []float64{f1 * 1.002, f2 * 0.998, f1 * 1.0021}, nil)
 	if !slices.Equal(x[0], orig) {
 		t.Fatal("locateLines changed the record")
 	}
@@ -51,7 +51,7 @@ func TestLocateAndSubtractLines(t *testing.T) {
 	for c := range x {
 		clean[c] = slices.Clone(x[c])
 	}
-	subtractLines(clean, fs, found)
+	subtractLines(clean, fs, found, nil)
 	for c := range clean {
 		var left, nv float64
 		for i := range n {
@@ -66,11 +66,11 @@ func TestLocateAndSubtractLines(t *testing.T) {
 		}
 	}
 	// Noise alone holds no line: nothing is found.
-	if found := locateLines(noise, fs, []float64{f1}); found[0] != 0 {
+	if found := locateLines(noise, fs, []float64{f1}, nil); found[0] != 0 {
 		t.Errorf("found %v in noise alone", found)
 	}
 	// Nothing near the Nyquist edge.
-	if found := locateLines(x, fs, []float64{9.99}); found[0] != 0 {
+	if found := locateLines(x, fs, []float64{9.99}, nil); found[0] != 0 {
 		t.Errorf("found %v at the Nyquist edge", found)
 	}
 }
