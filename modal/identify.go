@@ -43,6 +43,9 @@ type Options struct {
 	skipPeaks []float64
 	firstHint float64
 	rechoices int // times the band was chosen again without a line
+	// preLines are strong lines a pass with bursts found, to be taken out
+	// of the record before it is gated.
+	preLines []Mode
 	// gate is the weight of every decimated sample (1; 0 in bursts left
 	// out, with tapers), nil when nothing was left out: SSI's correlations
 	// are normalised by it (gateScale).
@@ -144,6 +147,20 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		if allZero(x[i]) {
 			return nil, fmt.Errorf("%w: channel %d is constant", ErrNoData, i)
 		}
+	}
+
+	// Strong lines found by a previous pass where bursts were gated: out
+	// of the record before the gating (see below, after the strong-line
+	// search).
+	var preFound []Mode
+	if len(opts.preLines) > 0 {
+		var fs0 []float64
+		for _, l := range opts.preLines {
+			fs0 = append(fs0, l.FHz)
+		}
+		subtractLines(x, fs, fs0, nil)
+		pv.LinesRemovedHz = append(pv.LinesRemovedHz, fs0...)
+		preFound = opts.preLines
 	}
 
 	// Bursts out (bursts.go), before anything is estimated from the record.
@@ -295,6 +312,16 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 			}
 		}
 	}
+	// Lines gated with the bursts are smeared over the whole spectrum by
+	// the gaps, and can set the band from a false peak: take them out of
+	// the ungated record and start again.
+	if gate != nil && len(strongFound) > 0 && len(opts.preLines) == 0 {
+		again := opts
+		again.preLines = strongFound
+		again.skipPeaks, again.rechoices, again.firstHint = nil, 0, 0
+		return identifyAgain(ctx, y, fs, again, "machine lines were taken out before the bursts were left out")
+	}
+	strongFound = append(preFound, strongFound...)
 	if again, why, ok := bandWithoutLine(opts, pv, strongFound); ok {
 		return identifyAgain(ctx, y, fs, again, why)
 	}
