@@ -32,19 +32,7 @@ func TestIdentifyBursts(t *testing.T) {
 		knocks int
 		amp    float64
 	}{{5, 0.01}, {5, 0.1}, {50, 0.01}, {50, 0.1}} {
-		y := make([][]float64, len(res.Data))
-		for ch := range y {
-			y[ch] = slices.Clone(res.Data[ch])
-		}
-		for range c.knocks {
-			at := r.IntN(len(y[0]) - 400)
-			for ch := range y {
-				g := r.NormFloat64() * c.amp
-				for i := range 200 { // a decaying 20 Hz ring, 1 s
-					y[ch][at+i] += g * float64(200-i) / 200 * float64(1-2*(i/5%2))
-				}
-			}
-		}
+		y := withKnocks(res.Data, r, c.knocks, c.amp)
 		name := fmt.Sprintf("%d knocks of %g m/s²", c.knocks, c.amp)
 		id, err := Identify(t.Context(), y, 200, Options{})
 		if err != nil {
@@ -134,20 +122,7 @@ func TestIdentifyBurstsAndMachine(t *testing.T) {
 	}
 	quiet, _ := machineRecord(t, 10, []int{4, 7, 10}, 200, 1200, 7, 5e-5, nil)
 	_, res := machineRecord(t, 10, []int{4, 7, 10}, 200, 1200, 7, 5e-5, []sim.Harmonic{{Floor: 10, Axis: sim.AxisX, Amplitude: 2e4, FrequencyHz: 1.3}})
-	r := rand.New(rand.NewPCG(1, 2))
-	y := make([][]float64, len(res.Data))
-	for ch := range y {
-		y[ch] = slices.Clone(res.Data[ch])
-	}
-	for range 50 {
-		at := r.IntN(len(y[0]) - 400)
-		for ch := range y {
-			g := r.NormFloat64() * 0.1
-			for i := range 200 {
-				y[ch][at+i] += g * float64(200-i) / 200 * float64(1-2*(i/5%2))
-			}
-		}
-	}
+	y := withKnocks(res.Data, rand.New(rand.NewPCG(1, 2)), 50, 0.1)
 	id, err := Identify(t.Context(), y, 200, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -157,4 +132,24 @@ func TestIdentifyBurstsAndMachine(t *testing.T) {
 		t.Errorf("harmonics %v, want the machine at 1.3 Hz", freqsOf(id.Harmonics))
 	}
 	sameModes(t, "knocks and a machine", quiet, id, 4*res.Truth.Modes[0].FHz, 2, 0.98)
+}
+
+// withKnocks is a copy of a 200 Hz record with n knocks near the sensors:
+// 1-s decaying 20 Hz rings of random amplitude (standard deviation amp
+// m/s²) on every channel at random times.
+func withKnocks(data [][]float64, r *rand.Rand, n int, amp float64) [][]float64 {
+	y := make([][]float64, len(data))
+	for ch := range y {
+		y[ch] = slices.Clone(data[ch])
+	}
+	for range n {
+		at := r.IntN(len(y[0]) - 400)
+		for ch := range y {
+			g := r.NormFloat64() * amp
+			for i := range 200 {
+				y[ch][at+i] += g * float64(200-i) / 200 * float64(1-2*(i/5%2))
+			}
+		}
+	}
+	return y
 }
