@@ -490,13 +490,7 @@ func findModes(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, opts
 		}
 		harm[i] = false
 		if ok && !slices.ContainsFunc(lines, func(l Mode) bool { return math.Abs(l.FHz-f) < 2*sp.df }) {
-			k := min(int(math.Round(f/sp.df)), len(sp.z[0])-1)
-			shape := make([]complex128, len(x))
-			for c, z := range sp.z {
-				shape[c] = z[k]
-			}
-			NormalizeShape(shape)
-			lines = append(lines, Mode{FHz: f, Shape: shape, MPC: MPC(shape), MPD: MPD(shape), Methods: []string{"spectrum"}, Harmonic: true})
+			lines = append(lines, sp.lineAt(f))
 		}
 	}
 	res.Harmonics = append(res.Harmonics, lines...)

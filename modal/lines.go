@@ -347,16 +347,24 @@ func strongLines(x [][]float64, fs, fmin, fmax float64) []Mode {
 		if p[k] < strongLineRatio*nb[len(nb)/2] {
 			continue
 		}
-		shape := make([]complex128, len(x))
-		for c, z := range sp.z {
-			shape[c] = z[k]
-		}
-		NormalizeShape(shape)
-		if !resolved && !isHarmonic(x, fs, Mode{FHz: f, Shape: shape}) {
+		line := sp.lineAt(f)
+		if !resolved && !isHarmonic(x, fs, line) {
 			continue
 		}
-		out = append(out, Mode{FHz: f, Shape: shape, MPC: MPC(shape), MPD: MPD(shape), Methods: []string{"spectrum"}, Harmonic: true})
+		out = append(out, line)
 		k += lineFlank // its twin and leakage are the same line
 	}
 	return out
+}
+
+// lineAt is a line found in the spectrum at f as a harmonic: its shape is
+// the FFT line nearest f over the channels.
+func (sp *spectrum) lineAt(f float64) Mode {
+	k := min(int(math.Round(f/sp.df)), len(sp.z[0])-1)
+	shape := make([]complex128, len(sp.z))
+	for c, z := range sp.z {
+		shape[c] = z[k]
+	}
+	NormalizeShape(shape)
+	return Mode{FHz: f, Shape: shape, MPC: MPC(shape), MPD: MPD(shape), Methods: []string{"spectrum"}, Harmonic: true}
 }
