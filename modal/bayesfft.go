@@ -372,6 +372,7 @@ func fitBand(bd *bandData, m int, f0, z0 float64) (*bfFit, error) {
 			if vf > 0 && vz > 0 {
 				mo.FStdHz = p.f[i] * bfFScale * math.Sqrt(vf)
 				mo.ZetaStd = p.z[i] * bfZScale * math.Sqrt(vz)
+				mo.spreadMeasured = true
 			}
 		}
 		fit.modes = append(fit.modes, mo)

@@ -37,6 +37,10 @@ type Mode struct {
 	// cannot separate (Bayesian FFT, see refineClose): its frequency lies
 	// between theirs and its shape mixes them.
 	Unresolved bool `json:"unresolved_pair,omitempty"`
+	// spreadMeasured: FStdHz and ZetaStd hold a spread measured on this
+	// record (scatter over independent segments, or a posterior), not only
+	// the cluster's spread over model orders (see uncertaintyFloor).
+	spreadMeasured bool
 }
 
 // NormalizeShape scales a shape in place to unit maximum modulus with the
