@@ -1009,20 +1009,20 @@ func segmentSpread(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, 
 // δf = √(ζ/(2π N_c)) and δζ = √(1/(2π ζ N_c)) with N_c = f·T cycles when the
 // whole resonance band is used and the signal-to-noise ratio is high: the
 // least any estimator can reach. SSI-cov is not that estimator: on the
-// accuracy sweep's buildings its errors are 1.37–1.53 (f) and 1.41–1.54
-// (ζ) times the law RMS over three draws of 48 scenarios, at every SNR
+// accuracy sweep's buildings its errors are 1.29–1.53 (f) and 1.46–1.54
+// (ζ) times the law RMS over four draws of 48 scenarios, at every SNR
 // (neighbouring modes and finite lags cost efficiency; on one isolated
-// mode 1.0–1.6). So the floor is the law times what the errors were
+// mode 1.0–1.45). So the floor is the law times what the errors were
 // measured to be:
 //   - lawFactorAlone (1.5) where nothing else was measured (the record is
 //     too short to split, or the mode was not found in enough segments):
 //     the floor is then the whole standard error;
 //   - lawFactorMeasured (1.25) where a segment scatter or a posterior was
 //     measured: four segments give the scatter only three degrees of
-//     freedom, so it alone often falls short; with this floor the errors
-//     are 0.95–1.01 (f) and 0.86–0.94 (ζ) reported standard errors RMS
-//     over the three draws, 5 and 2 of 775 beyond 3σ (with the bare law
-//     as floor: 1.08–1.15 and 0.97–1.02, 9 and 5 beyond 3σ).
+//     freedom, so it alone often falls short. With both floors the errors
+//     are 0.88–1.00 (f) and 0.84–0.93 (ζ) reported standard errors RMS
+//     over the four draws, 4 and 1 of 1 032 beyond 3σ (with the bare law
+//     as floor: 1.02–1.15 and 0.97–1.02, 11 and 7 beyond 3σ).
 func uncertaintyFloor(m *Mode, durationS float64) {
 	if !(m.FHz > 0) || !(m.Zeta > 0) || !(durationS > 0) {
 		return
