@@ -41,6 +41,9 @@ type Mode struct {
 	// record (scatter over independent segments, or a posterior), not only
 	// the cluster's spread over model orders (see uncertaintyFloor).
 	spreadMeasured bool
+	// segmentsFound is how many of the record's independent segments the
+	// mode was found in again (0: not split, or not found).
+	segmentsFound int
 }
 
 // NormalizeShape scales a shape in place to unit maximum modulus with the
