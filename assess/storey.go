@@ -35,6 +35,7 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 	th := &in.Policy.Thresholds
 	sensors := in.Survey.Sensors
 	worstAlpha, worst := math.Inf(1), -1 // index into r.Indicators.Storeys
+	unmeasured := map[string]string{}    // axis → why its shapes cannot be compared
 	for _, axis := range []string{"x", "y"} {
 		bi := -1
 		for i, b := range in.Baseline.Modes {
@@ -62,8 +63,21 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 		if refK == nil || curK == nil {
 			continue
 		}
-		refE := driftRelErr(refU, levelStd(in.Baseline.Modes[bi], sensors, axis))
-		curE := driftRelErr(curU, levelStd(r.Modes[ci], sensors, axis))
+		// A shape without measured standard errors (its record too short
+		// to split into independent segments, or the mode not found again
+		// in them) would be taken as exact, and any scatter between levels
+		// would read as damage: such an axis is not compared.
+		refStd, curStd := levelStd(in.Baseline.Modes[bi], sensors, axis), levelStd(r.Modes[ci], sensors, axis)
+		if !stdKnown(refU, refStd) || !stdKnown(curU, curStd) {
+			which, f := "this survey", r.Modes[ci].FHz
+			if !stdKnown(refU, refStd) {
+				which, f = "the baseline", in.Baseline.Modes[bi].FHz
+			}
+			unmeasured[axis] = fmt.Sprintf("the first %s mode's shape in %s carries no measured uncertainty (its record was too short to split into four independent segments, or the mode was not found again in them), so a change between levels cannot be told from the shapes' scatter; record at least %.0f minutes", axis, which, math.Ceil(400/f/60))
+			continue
+		}
+		refE := driftRelErr(refU, refStd)
+		curE := driftRelErr(curU, curStd)
 		rhos := make([]float64, len(refS))
 		for k := range refS {
 			rhos[k] = curK[k] / refK[k]
@@ -108,7 +122,7 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 	if wide > int(th.ClearInterval.Value) {
 		r.Limits = append(r.Limits, fmt.Sprintf("The widest instrumented interval spans %d storeys: a loss concentrated in one of them, above all at the top, is under-estimated (by about a third for the top storey in struna's sweeps). Instrument the roof and the floor below it, and keep intervals to %d storeys or fewer.", wide, int(th.ClearInterval.Value)))
 	}
-	clearance(in.Survey.Building.Storeys, int(th.ClearInterval.Value), r.Indicators.Storeys, v)
+	clearance(in.Survey.Building.Storeys, int(th.ClearInterval.Value), r.Indicators.Storeys, unmeasured, v)
 	if worst < 0 {
 		return
 	}
@@ -148,7 +162,7 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 // clear_max_interval) and the roof is instrumented: wider intervals read
 // a few per cent of shape scatter as a 20–50 % storey loss and hide real
 // ones alike. Both horizontal axes must pass.
-func clearance(storeys, maxInterval int, sc []report.StoreyChange, v *verdict) {
+func clearance(storeys, maxInterval int, sc []report.StoreyChange, unmeasured map[string]string, v *verdict) {
 	if storeys < 2 {
 		return // a one-storey building has no storey to locate
 	}
@@ -164,6 +178,9 @@ func clearance(storeys, maxInterval int, sc []report.StoreyChange, v *verdict) {
 			top = max(top, c.ToFloor)
 		}
 		switch {
+		case top == 0 && unmeasured[axis] != "":
+			v.raise(yellow, 1, "This survey cannot clear the building: %s.", unmeasured[axis])
+			return
 		case top == 0:
 			v.raise(yellow, 1, "This survey cannot clear the building: no storey-level comparison was possible along the %s axis (two or more instrumented levels and the first %s mode in both surveys are needed), and a 30 %% loss of one storey high in a building hardly moves the frequencies.", axis, axis)
 			return
@@ -279,6 +296,17 @@ func levelStd(m report.Mode, sensors []survey.Sensor, axis string) map[int]float
 		out[f] = math.Sqrt(s2) / float64(n[f])
 	}
 	return out
+}
+
+// stdKnown reports whether every instrumented level of the profile has a
+// measured standard error.
+func stdKnown(ls []level, std map[int]float64) bool {
+	for _, l := range ls {
+		if !(std[l.floor] > 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // driftRelErr returns the relative standard error of each interval's
