@@ -149,9 +149,8 @@ func runScenario(t testing.TB, sc scenario) outcome {
 		o.zErr = append(o.zErr, math.Abs(fm.Zeta-tm.Zeta)/tm.Zeta)
 		o.fZ = append(o.fZ, math.Abs(fm.FHz-tm.FHz)/fm.FStdHz)
 		o.zZ = append(o.zZ, math.Abs(fm.Zeta-tm.Zeta)/fm.ZetaStd)
-		nc := tm.FHz * sc.minutes * 60
-		o.fLaw = append(o.fLaw, math.Sqrt(tm.Zeta/(2*math.Pi*nc)))
-		o.zLaw = append(o.zLaw, math.Sqrt(1/(2*math.Pi*tm.Zeta*nc)))
+		fLaw, zLaw := uncertaintyLaw(tm.FHz, tm.Zeta, sc.minutes*60)
+		o.fLaw, o.zLaw = append(o.fLaw, fLaw), append(o.zLaw, zLaw)
 		mac := MAC(fm.Shape, tm.Shape)
 		if *debugLaw {
 			t.Logf("  law: #%d f %.4f ζ %.4f snr %.1f min %.1f ch %d close %v: f %+.3f ζ %+.3f law σ", mt.Ref+1, tm.FHz, tm.Zeta, sc.snr, sc.minutes, sc.channels, sc.closeXY,
@@ -496,8 +495,7 @@ func TestSSIEfficiencyIsolatedMode(t *testing.T) {
 	for _, zeta := range []float64{0.01, 0.03, 0.05} {
 		sys := newExactSystem(t, []float64{f}, []float64{zeta}, 6, 1/rate, 5)
 		tm := sys.modes[0]
-		nc := tm.FHz * minutes * 60
-		fLaw, zLaw := math.Sqrt(tm.Zeta/(2*math.Pi*nc)), math.Sqrt(1/(2*math.Pi*tm.Zeta*nc))
+		fLaw, zLaw := uncertaintyLaw(tm.FHz, tm.Zeta, minutes*60)
 		// Sensor noise at a tenth of the response's variance (10 dB).
 		noise := 0.0
 		for _, v := range sys.simulate(1000, int(rate*60), 0)[0] {

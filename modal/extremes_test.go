@@ -100,8 +100,7 @@ func TestIdentifyNoTuningExtremes(t *testing.T) {
 					tm, fm := ref[mt.Ref], found[mt.Cur]
 					matched[mt.Ref], used[mt.Cur] = true, true
 					fe, ze, mac := math.Abs(fm.FHz-tm.FHz)/tm.FHz, math.Abs(fm.Zeta-tm.Zeta)/tm.Zeta, MAC(fm.Shape, tm.Shape)
-					nc := tm.FHz * c.minutes * 60
-					fLaw, zLaw := math.Sqrt(tm.Zeta/(2*math.Pi*nc)), math.Sqrt(1/(2*math.Pi*tm.Zeta*nc))
+					fLaw, zLaw := uncertaintyLaw(tm.FHz, tm.Zeta, c.minutes*60)
 					fErrs, zErrs = append(fErrs, fe), append(zErrs, ze)
 					fLaws, zLaws = append(fLaws, fLaw), append(zLaws, zLaw)
 					fRel, zRel = append(fRel, fe/fLaw), append(zRel, ze/zLaw)

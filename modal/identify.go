@@ -1074,9 +1074,17 @@ func uncertaintyFloor(m *Mode, durationS float64) {
 	if m.spreadMeasured {
 		c = lawFactorMeasured
 	}
-	nc := m.FHz * durationS
-	m.FStdHz = math.Max(m.FStdHz, c*m.FHz*math.Sqrt(m.Zeta/(2*math.Pi*nc)))
-	m.ZetaStd = math.Max(m.ZetaStd, c*m.Zeta*math.Sqrt(1/(2*math.Pi*m.Zeta*nc)))
+	df, dz := uncertaintyLaw(m.FHz, m.Zeta, durationS)
+	m.FStdHz = math.Max(m.FStdHz, c*m.FHz*df)
+	m.ZetaStd = math.Max(m.ZetaStd, c*m.Zeta*dz)
+}
+
+// uncertaintyLaw returns Au's asymptotic coefficients of variation of the
+// frequency and damping of a well-separated mode (f Hz, damping ζ) seen
+// for T seconds: √(ζ/(2π N_c)) and √(1/(2π ζ N_c)), N_c = f·T.
+func uncertaintyLaw(f, zeta, durationS float64) (df, dz float64) {
+	nc := f * durationS
+	return math.Sqrt(zeta / (2 * math.Pi * nc)), math.Sqrt(1 / (2 * math.Pi * zeta * nc))
 }
 
 // Multiples of the uncertainty law that struna's standard errors are never
