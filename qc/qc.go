@@ -19,7 +19,9 @@ package qc
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/struna/struna/seis"
@@ -114,9 +116,23 @@ func Check(chans []seis.Channel, opts Options) [][]Flag {
 	opts = opts.withDefaults()
 	out := make([][]Flag, len(chans))
 	rms := make([]float64, len(chans))
+	// Channels are checked side by side, each into its own slot.
+	next := make(chan int, len(chans))
 	for i := range chans {
-		out[i], rms[i] = channel(&chans[i], opts)
+		next <- i
 	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chans)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], rms[i] = channel(&chans[i], opts)
+			}
+		}()
+	}
+	wg.Wait()
 	setChecks(chans, out, rms, opts)
 	return out
 }

@@ -118,6 +118,18 @@ func Merge(traces []Trace) []Channel {
 
 func mergeOne(k chanKey, traces []Trace, idx []int) Channel {
 	ch := Channel{ID: k.id, SampleRate: k.rate}
+	// Two passes: the first decides where each record goes (joined to the
+	// segment before it, after a gap, or overlapping it) and counts each
+	// segment's samples; the second copies them into segments allocated
+	// once at their final size. Appending record by record grew a 30-minute
+	// channel of short miniSEED records by repeated doubling: a third of
+	// the time of reading 16 such channels.
+	type place struct {
+		i, seg, skip int // trace index, segment, samples of it dropped as overlap
+	}
+	var plan []place
+	var heads []Trace // each segment's first record, without samples: its time base
+	var sizes []int
 	for _, i := range idx {
 		t := &traces[i]
 		if ch.Units == "" {
@@ -130,35 +142,46 @@ func mergeOne(k chanKey, traces []Trace, idx []int) Channel {
 		if len(t.Samples) == 0 {
 			continue
 		}
-		if len(ch.Segments) == 0 {
-			ch.Segments = append(ch.Segments, cloneTrace(t))
+		n := len(t.Samples)
+		start := func() {
+			h := *t
+			h.Samples, h.Text = nil, nil
+			plan, heads, sizes = append(plan, place{i, len(sizes), 0}), append(heads, h), append(sizes, n)
+		}
+		if len(sizes) == 0 {
+			start()
 			continue
 		}
-		last := &ch.Segments[len(ch.Segments)-1]
+		last := len(sizes) - 1
 		period := 1e9 / k.rate
-		next := last.TimeAt(len(last.Samples)) // where the next contiguous sample would fall
+		next := heads[last].TimeAt(sizes[last]) // where the next contiguous sample would fall
+		lastEnd := heads[last].TimeAt(sizes[last] - 1)
 		diff := float64(t.Start.Sub(next))
 		switch {
 		case diff >= -period/2 && diff <= period/2:
-			last.Samples = append(last.Samples, t.Samples...)
+			plan = append(plan, place{i, last, 0})
+			sizes[last] += n
 		case diff > period/2:
-			ch.Gaps = append(ch.Gaps, Gap{LastBefore: last.End(), FirstAfter: t.Start, Length: t.Start.Sub(last.End())})
-			ch.Segments = append(ch.Segments, cloneTrace(t))
+			ch.Gaps = append(ch.Gaps, Gap{LastBefore: lastEnd, FirstAfter: t.Start, Length: t.Start.Sub(lastEnd)})
+			start()
 		default:
 			// Overlap: drop the samples of t that fall before next.
 			skip := int((-diff + period/2) / period)
-			ch.Gaps = append(ch.Gaps, Gap{LastBefore: last.End(), FirstAfter: t.Start, Length: t.Start.Sub(last.End()), Overlap: true})
-			if skip < len(t.Samples) {
-				last.Samples = append(last.Samples, t.Samples[skip:]...)
+			ch.Gaps = append(ch.Gaps, Gap{LastBefore: lastEnd, FirstAfter: t.Start, Length: t.Start.Sub(lastEnd), Overlap: true})
+			if skip < n {
+				plan = append(plan, place{i, last, skip})
+				sizes[last] += n - skip
 			}
 		}
 	}
+	for _, p := range plan {
+		if p.seg == len(ch.Segments) {
+			seg := heads[p.seg]
+			seg.Samples = make([]float64, 0, sizes[p.seg])
+			ch.Segments = append(ch.Segments, seg)
+		}
+		s := &ch.Segments[p.seg]
+		s.Samples = append(s.Samples, traces[p.i].Samples[p.skip:]...)
+	}
 	return ch
-}
-
-func cloneTrace(t *Trace) Trace {
-	c := *t
-	c.Samples = append([]float64(nil), t.Samples...)
-	c.Text = nil
-	return c
 }

@@ -16,9 +16,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/struna/struna/seis"
@@ -87,8 +89,15 @@ func Read(paths []string, opts Options) (*Set, error) {
 	if opts.MaxFileBytes <= 0 {
 		opts.MaxFileBytes = 2 << 30
 	}
-	set := &Set{}
-	var traces []seis.Trace
+	// Named files are read whatever they hold; files found in directories
+	// only when they are sensor records. The list is made first, the files
+	// decoded side by side, and the results taken in the list's order, so
+	// the outcome (and the first error) does not depend on scheduling.
+	type job struct {
+		path  string
+		named bool
+	}
+	var jobs []job
 	seen := map[string]bool{}
 	for _, p := range paths {
 		st, err := os.Stat(p)
@@ -96,16 +105,10 @@ func Read(paths []string, opts Options) (*Set, error) {
 			return nil, err
 		}
 		if !st.IsDir() {
-			if seen[p] {
-				continue
+			if !seen[p] {
+				seen[p] = true
+				jobs = append(jobs, job{p, true})
 			}
-			seen[p] = true
-			tr, f, err := readFile(p, opts, true)
-			if err != nil {
-				return nil, err
-			}
-			set.Files = append(set.Files, f)
-			traces = append(traces, tr...)
 			continue
 		}
 		var files []string
@@ -123,21 +126,48 @@ func Read(paths []string, opts Options) (*Set, error) {
 		}
 		slices.Sort(files)
 		for _, path := range files {
-			if seen[path] {
-				continue
+			if !seen[path] {
+				seen[path] = true
+				jobs = append(jobs, job{path, false})
 			}
-			seen[path] = true
-			tr, f, err := readFile(path, opts, false)
-			if err != nil {
-				return nil, err
-			}
-			if f.Format == Unknown {
-				set.Skipped = append(set.Skipped, path)
-				continue
-			}
-			set.Files = append(set.Files, f)
-			traces = append(traces, tr...)
 		}
+	}
+	type result struct {
+		traces []seis.Trace
+		file   File
+		err    error
+	}
+	results := make([]result, len(jobs))
+	next := make(chan int, len(jobs))
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := &results[i]
+				r.traces, r.file, r.err = readFile(jobs[i].path, opts, jobs[i].named)
+			}
+		}()
+	}
+	wg.Wait()
+	set := &Set{}
+	var traces []seis.Trace
+	for i, j := range jobs {
+		r := results[i]
+		if r.err != nil {
+			return nil, r.err
+		}
+		if !j.named && r.file.Format == Unknown {
+			set.Skipped = append(set.Skipped, j.path)
+			continue
+		}
+		set.Files = append(set.Files, r.file)
+		traces = append(traces, r.traces...)
 	}
 	if len(set.Files) == 0 {
 		return nil, fmt.Errorf("%s: no sensor records found (miniSEED, SAC or CSV)", strings.Join(paths, ", "))
