@@ -141,3 +141,44 @@ func TestFormatErrorNamesEverything(t *testing.T) {
 		t.Fatalf("got %q, want %q", e.Error(), want)
 	}
 }
+
+// Many short records with a gap and an overlap among them: each segment
+// holds exactly its samples (capacity too, so nothing is over-allocated),
+// and the gaps name the samples on either side.
+func TestMergeManyRecords(t *testing.T) {
+	t0 := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	id := SourceID{"XX", "STA", "00", "HNZ"}
+	at := func(i int) time.Time { return t0.Add(time.Duration(i) * 5 * time.Millisecond) } // 200 Hz
+	var in []Trace
+	for r := range 50 { // samples 0..999 in records of 20
+		in = append(in, Trace{ID: id, SampleRate: 200, Start: at(20 * r), Samples: ramp(20*r, 20)})
+	}
+	for r := range 30 { // a gap of 100 samples, then 1100..1699
+		in = append(in, Trace{ID: id, SampleRate: 200, Start: at(1100 + 20*r), Samples: ramp(1100+20*r, 20)})
+	}
+	// A record overlapping the end of the second stretch by 5 samples.
+	in = append(in, Trace{ID: id, SampleRate: 200, Start: at(1695), Samples: ramp(1695, 20)})
+	chans := Merge(in)
+	if len(chans) != 1 || len(chans[0].Segments) != 2 {
+		t.Fatalf("channels %d, segments %v", len(chans), len(chans[0].Segments))
+	}
+	c := chans[0]
+	for k, want := range []struct{ first, n int }{{0, 1000}, {1100, 615}} {
+		s := c.Segments[k].Samples
+		if len(s) != want.n || cap(s) != want.n {
+			t.Errorf("segment %d: %d samples (capacity %d), want %d", k, len(s), cap(s), want.n)
+		}
+		for j, v := range s {
+			if v != float64(want.first+j) {
+				t.Fatalf("segment %d sample %d = %v, want %d", k, j, v, want.first+j)
+			}
+		}
+		if !c.Segments[k].Start.Equal(at(want.first)) {
+			t.Errorf("segment %d starts %v, want %v", k, c.Segments[k].Start, at(want.first))
+		}
+	}
+	if len(c.Gaps) != 2 || c.Gaps[0].Overlap || !c.Gaps[0].LastBefore.Equal(at(999)) || !c.Gaps[0].FirstAfter.Equal(at(1100)) ||
+		!c.Gaps[1].Overlap || !c.Gaps[1].LastBefore.Equal(at(1699)) || !c.Gaps[1].FirstAfter.Equal(at(1695)) {
+		t.Errorf("gaps %+v", c.Gaps)
+	}
+}
