@@ -404,7 +404,16 @@ func Identify(ctx context.Context, y [][]float64, fs float64, opts Options) (*Re
 		refineClose(ctx, x, fsd, fmin, fmax, pv.FirstPeakHz, opts.Segments, res)
 	}
 	if len(x) == 1 {
-		singleChannel(res, split, opts.Segments, 4*50/fmin)
+		unsplit := ""
+		switch {
+		case opts.Method == MethodFDD:
+			unsplit = "FDD alone does not look at parts of the record (run method auto or ssi)"
+		case opts.Segments < 2:
+			unsplit = "the record was not split (segments < 2)"
+		case !split:
+			unsplit = fmt.Sprintf("this record is too short to split (at least %.0f minutes are needed: four parts of 50 cycles of %.3g Hz)", math.Ceil(4*50/fmin/60), fmin)
+		}
+		singleChannel(res, unsplit, opts.Segments)
 	}
 	for i := range res.Modes {
 		uncertaintyFloor(&res.Modes[i], pv.DurationS-pv.BurstsMaskedS)
@@ -1019,12 +1028,13 @@ func segmentSpread(ctx context.Context, x [][]float64, fsd, fmin, fmax float64, 
 // not modes; 17 of them were found in at most two of the four segments,
 // 140 of the 152 true ones in three or four. A record too short to split
 // confirms nothing, so nothing is reported; the note says how long a
-// record would do (minS seconds: four segments of 50 cycles of fmin).
-func singleChannel(res *Result, split bool, segments int, minS float64) {
+// record would do. unsplit, when not empty, says why the record was not
+// split.
+func singleChannel(res *Result, unsplit string, segments int) {
 	need := (3*segments + 3) / 4
-	if !split {
+	if unsplit != "" {
 		if len(res.Modes) > 0 {
-			res.Notes = append(res.Notes, fmt.Sprintf("one channel: without mode shapes a mode is told from noise only by being found again in independent parts of the record, and this record is too short to split (at least %.0f minutes are needed); the %d candidate modes are not reported — record longer, or with more channels", math.Ceil(minS/60), len(res.Modes)))
+			res.Notes = append(res.Notes, fmt.Sprintf("one channel: without mode shapes a mode is told from noise only by being found again in independent parts of the record, and %s; the %d candidate modes are not reported — record longer, or with more channels", unsplit, len(res.Modes)))
 		}
 		res.Modes = nil
 		return
