@@ -68,9 +68,9 @@ func storeyIndicator(in Input, r *report.Report, v *verdict, matchedRef, orderIn
 		// in them) would be taken as exact, and any scatter between levels
 		// would read as damage: such an axis is not compared.
 		refStd, curStd := levelStd(in.Baseline.Modes[bi], sensors, axis), levelStd(r.Modes[ci], sensors, axis)
-		if !stdKnown(refU, refStd) || !stdKnown(curU, curStd) {
+		if refOK, curOK := stdKnown(refU, refStd), stdKnown(curU, curStd); !refOK || !curOK {
 			which, f := "this survey", r.Modes[ci].FHz
-			if !stdKnown(refU, refStd) {
+			if !refOK {
 				which, f = "the baseline", in.Baseline.Modes[bi].FHz
 			}
 			unmeasured[axis] = fmt.Sprintf("the first %s mode's shape in %s carries no measured uncertainty (its record was too short to split into four independent segments, or the mode was not found again in them), so a change between levels cannot be told from the shapes' scatter; record at least %.0f minutes", axis, which, math.Ceil(400/f/60))

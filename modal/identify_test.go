@@ -148,11 +148,7 @@ func TestIdentifySingleChannel(t *testing.T) {
 			if m.FHz <= 4*f1 {
 				total++
 			}
-			ok := false
-			for _, tm := range res.Truth.Modes {
-				ok = ok || math.Abs(m.FHz-tm.FHz)/tm.FHz < 0.01
-			}
-			if !ok {
+			if !isTrueMode(res.Truth.Modes, m.FHz) {
 				t.Errorf("channel %d: %.4f Hz ζ %.4f is no mode of the building (notes %v)", ch, m.FHz, m.Zeta, id.Notes)
 			}
 		}

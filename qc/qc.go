@@ -21,10 +21,10 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/struna/struna/seis"
+	"golang.org/x/sync/errgroup"
 )
 
 // Severity of a finding. An error makes the channel unusable for modal
@@ -117,22 +117,15 @@ func Check(chans []seis.Channel, opts Options) [][]Flag {
 	out := make([][]Flag, len(chans))
 	rms := make([]float64, len(chans))
 	// Channels are checked side by side, each into its own slot.
-	next := make(chan int, len(chans))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range chans {
-		next <- i
+		g.Go(func() error {
+			out[i], rms[i] = channel(&chans[i], opts)
+			return nil
+		})
 	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(chans)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i], rms[i] = channel(&chans[i], opts)
-			}
-		}()
-	}
-	wg.Wait()
+	_ = g.Wait()
 	setChecks(chans, out, rms, opts)
 	return out
 }

@@ -20,13 +20,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/struna/struna/seis"
 	"github.com/struna/struna/seis/csvrec"
 	"github.com/struna/struna/seis/mseed"
 	"github.com/struna/struna/seis/sac"
+	"golang.org/x/sync/errgroup"
 )
 
 // Format names a file format.
@@ -138,23 +138,16 @@ func Read(paths []string, opts Options) (*Set, error) {
 		err    error
 	}
 	results := make([]result, len(jobs))
-	next := make(chan int, len(jobs))
-	for i := range jobs {
-		next <- i
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, j := range jobs {
+		g.Go(func() error {
+			r := &results[i]
+			r.traces, r.file, r.err = readFile(j.path, opts, j.named)
+			return nil // kept in its slot: the first error in the list's order is returned
+		})
 	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				r := &results[i]
-				r.traces, r.file, r.err = readFile(jobs[i].path, opts, jobs[i].named)
-			}
-		}()
-	}
-	wg.Wait()
+	_ = g.Wait()
 	set := &Set{}
 	var traces []seis.Trace
 	for i, j := range jobs {
